@@ -1,0 +1,80 @@
+"""The one long-lived ``httpx.AsyncClient`` and the rules every request obeys.
+
+- TLS is always verified, through the OS trust store (truststore), so a studio's
+  own CA works; plain http is allowed only to loopback (the simulator).
+- Proxy settings come from the environment (``trust_env``) unless one is given.
+- Redirects are never followed by httpx: :mod:`luma_desktop.api.client` follows
+  them itself so the Authorization header never crosses to another origin.
+- The pool is sized so the long polls can never starve downloads and creates.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import ssl
+
+import httpx
+import truststore
+
+from luma_desktop.api.errors import ApiError, ErrorKind
+
+LONG_POLL_HOLD = 30.0  # the gateway answers a held poll after about this long
+# Read timeout comfortably above the hold so a held poll is never cut short.
+TIMEOUT = httpx.Timeout(connect=15.0, read=LONG_POLL_HOLD + 30.0, write=30.0, pool=None)
+MAX_POLLS_IN_FLIGHT = 24
+MAX_DOWNLOADS_IN_FLIGHT = 4
+# Polls, downloads, plus room for creates and one-off fetches.
+POOL = httpx.Limits(
+    max_connections=MAX_POLLS_IN_FLIGHT + MAX_DOWNLOADS_IN_FLIGHT + 8,
+    max_keepalive_connections=16,
+)
+USER_AGENT = "LumaDesktop"
+
+
+def make_http_client(
+    *, proxy: str | None = None, user_agent: str = USER_AGENT
+) -> httpx.AsyncClient:
+    """The app's single HTTP client; the caller owns it and closes it with ``aclose()``."""
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    return httpx.AsyncClient(
+        verify=context,
+        timeout=TIMEOUT,
+        limits=POOL,
+        trust_env=proxy is None,
+        proxy=proxy or None,
+        follow_redirects=False,
+        headers={"User-Agent": user_agent},
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str | httpx.URL, what: str = "address") -> httpx.URL:
+    """Refuse anything but https, or plain http to this machine."""
+    try:
+        parsed = httpx.URL(str(url))
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise ApiError(
+            ErrorKind.VALIDATION, f"The {what} is not a valid link.", request_sent=False
+        ) from exc
+    if parsed.scheme == "https" and parsed.host:
+        return parsed
+    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
+        return parsed
+    raise ApiError(
+        ErrorKind.VALIDATION,
+        f"The {what} must start with https:// (plain http is only allowed to this computer).",
+        request_sent=False,
+    )
+
+
+def origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    port = url.port or {"https": 443, "http": 80}.get(url.scheme)
+    return (url.scheme, url.host, port)

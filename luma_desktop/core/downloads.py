@@ -1,0 +1,90 @@
+"""The download step of a job: fetch the clip at once (CDN links expire), resumably.
+
+A 403 on the link means it expired: the generation is fetched again for a fresh
+link. A broken transfer leaves a ``.part`` file that the next try resumes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from luma_desktop.api.download import MP4_BRANDS
+from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.core.events import EventKind
+from luma_desktop.core.naming import write_sidecar
+from luma_desktop.core.store import JobRecord, JobStatus
+
+if TYPE_CHECKING:
+    from luma_desktop.core.engine import JobEngine
+
+
+class DownloadStep:
+    def __init__(self, engine: JobEngine, job: JobRecord) -> None:
+        self._engine = engine
+        self._job = job
+        self._last_report = float("-inf")
+
+    async def run(self) -> JobRecord:
+        job = self._job
+        assert job.video_path is not None
+        dest = Path(job.video_path)
+        if not _is_complete_video(dest):
+            await self._fetch(dest)
+        # The sidecar is a convenience for pipelines; the clip is what matters.
+        with contextlib.suppress(OSError):
+            write_sidecar(dest, _sidecar(self._job))
+        job = self._engine.store.update(job.local_id, status=JobStatus.READY)
+        self._engine.emit(EventKind.CHANGED, job)
+        return job
+
+    async def _fetch(self, dest: Path) -> None:
+        engine, job = self._engine, self._job
+        client = engine.client(job.base_url)
+        for _refresh in range(engine.policy.link_refreshes + 1):
+            url = job.video_url or await self._fresh_link()
+            try:
+                await client.download(url, dest, self._progress)
+                return
+            except ApiError as error:
+                if error.kind is not ErrorKind.LINK_EXPIRED:
+                    raise
+                job = self._job = engine.store.update(job.local_id, video_url=None)
+        raise ApiError(ErrorKind.SERVER, "The gateway keeps giving expired video links.")
+
+    async def _fresh_link(self) -> str:
+        engine, job = self._engine, self._job
+        assert job.generation_id is not None
+        generation = await engine.client(job.base_url).get(job.generation_id)
+        self._job = engine.record(job, generation)
+        if not generation.video_url:
+            raise ApiError(ErrorKind.SERVER, "The gateway gave no video link for a finished clip.")
+        return generation.video_url
+
+    def _progress(self, done: int, total: int | None) -> None:
+        now = self._engine.policy.clock()
+        if done != total and now - self._last_report < self._engine.policy.progress_step:
+            return
+        self._last_report = now
+        self._engine.emit(EventKind.PROGRESS, self._job, done=done, total=total)
+
+
+def _is_complete_video(path: Path) -> bool:
+    """A clip already renamed into place (the app stopped before recording it)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(8)[4:8] in MP4_BRANDS
+    except OSError:
+        return False
+
+
+def _sidecar(job: JobRecord) -> dict[str, object]:
+    return {
+        "generation_id": job.generation_id,
+        "prompt": job.prompt,
+        "parameters": dict(job.body),
+        "parents": list(job.parents),
+        "created_at": job.created_at,
+        "estimated_tokens": job.tokens,
+    }

@@ -1,0 +1,280 @@
+"""The life of a job, written once: write-ahead, create, long-poll, download, resume.
+
+Faces (CLI, studio) call :meth:`JobEngine.generate` / :meth:`JobEngine.track` and
+listen to :class:`JobEvent`. Expected outcomes (refused, failed, out of credits)
+come back as the final :class:`JobRecord` with its error fields set; only
+programming errors raise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+
+from luma_desktop.api.client import GatewayClient, KeySource
+from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
+from luma_desktop.api.models import Generation, State, strip_inline_data
+from luma_desktop.core.downloads import DownloadStep
+from luma_desktop.core.events import EventKind, JobEvent, Listener
+from luma_desktop.core.naming import clip_path
+from luma_desktop.core.policy import Pacer, PollPolicy
+from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
+from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+
+log = logging.getLogger(__name__)
+
+_SERVER_TO_STATUS = {
+    State.QUEUED: JobStatus.QUEUED,
+    State.DREAMING: JobStatus.DREAMING,
+    State.COMPLETED: JobStatus.DOWNLOADING,
+    State.FAILED: JobStatus.FAILED,
+}
+# Refusals that say for sure the gateway did not take (nor charge) a create.
+_DEFINITE_REFUSALS = frozenset({400, 401, 403, 404, 422})
+# Errors the artist must fix; tracking pauses (the job stays active and resumes later).
+_BLOCKING = frozenset({ErrorKind.AUTH, ErrorKind.FORBIDDEN, ErrorKind.LOCAL_FILE})
+
+
+class JobEngine:
+    def __init__(
+        self,
+        store: JobStore,
+        http: httpx.AsyncClient,
+        api_key: KeySource,
+        library: Path,
+        *,
+        base_url: str,
+        policy: PollPolicy | None = None,
+    ) -> None:
+        self.store = store
+        self.library = library
+        self.base_url = base_url
+        self.policy = policy or PollPolicy()
+        self._http = http
+        self._api_key = api_key
+        self._clients: dict[str, GatewayClient] = {}
+        self._listeners: list[Listener] = []
+        self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
+        self._early_noticed = False
+
+    # -- listening ---------------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def emit(self, kind: EventKind, job: JobRecord, **details: object) -> None:
+        event = JobEvent(kind, job, **details)  # type: ignore[arg-type]
+        for listener in list(self._listeners):
+            listener(event)
+
+    def client(self, base_url: str) -> GatewayClient:
+        """A job is only ever polled at the base URL it was sent to."""
+        if base_url not in self._clients:
+            self._clients[base_url] = GatewayClient(self._http, base_url, self._api_key)
+        return self._clients[base_url]
+
+    # -- the whole life ----------------------------------------------------------------
+
+    async def generate(self, request: GenerationRequest) -> JobRecord:
+        job = await self.submit(request)
+        return await self.track(job.local_id) if job.status.active else job
+
+    async def submit(self, request: GenerationRequest) -> JobRecord:
+        """Write the job, then POST it. Retried only when the gateway surely did not take it."""
+        request.validated()
+        body = request.to_body()
+        client = self.client(self.base_url)  # checks the URL before anything is written
+        job = self.store.add(
+            base_url=client.base_url,
+            prompt=request.prompt,
+            body=strip_inline_data(body),
+            parents=request.parents(),
+            tokens=PRICE_TOKENS,
+        )
+        self.emit(EventKind.CHANGED, job)
+        attempt = 0
+        while True:
+            try:
+                generation = await client.create(body)
+            except ApiError as error:
+                if _may_retry_create(error) and attempt < self.policy.create_retries:
+                    await self._pause(job, error, attempt)
+                    attempt += 1
+                    continue
+                return self._create_failed(job, error, request)
+            return self.record(job, generation)
+
+    async def track(self, local_id: str) -> JobRecord:
+        """Poll and download until the job ends or needs the artist."""
+        job = self.store.get(local_id)
+        pacer = Pacer(self.policy)
+        attempt = 0
+        while job.status.active:
+            try:
+                if job.status is JobStatus.DOWNLOADING:
+                    job = await DownloadStep(self, job).run()
+                else:
+                    job = await self._poll_once(job, pacer)
+                attempt = 0
+            except ApiError as error:
+                if error.kind in _BLOCKING:
+                    return self._blocked(job, error)
+                if error.kind is ErrorKind.NOT_FOUND:
+                    return self._end(job, JobStatus.NOT_FOUND, error)
+                if error.kind is ErrorKind.VALIDATION or self._out_of_retries(attempt):
+                    return self._blocked(job, error)
+                await self._pause(job, error, attempt)
+                attempt += 1
+                job = self.store.get(local_id)
+        return job
+
+    async def resume_all(self) -> list[JobRecord]:
+        """At start-up: every unfinished job, staggered, a few at a time."""
+        self.store.mark_interrupted_submissions()
+        jobs = self.store.with_status(*(s for s in JobStatus if s.active))
+        gate = asyncio.Semaphore(self.policy.max_resumes_at_once)
+
+        async def resume(index: int, job: JobRecord) -> JobRecord:
+            await self.policy.sleep(index * self.policy.resume_stagger)
+            async with gate:
+                return await self.track(job.local_id)
+
+        return list(await asyncio.gather(*(resume(i, j) for i, j in enumerate(jobs))))
+
+    # -- decisions the artist makes ------------------------------------------------------
+
+    def abandon(self, local_id: str) -> JobRecord:
+        """Stop tracking for good. The gateway has no cancel: the tokens are spent."""
+        job = self.store.update(local_id, status=JobStatus.ABANDONED)
+        self.emit(EventKind.CHANGED, job)
+        return job
+
+    async def adopt(self, local_id: str, generation_id: str) -> JobRecord:
+        """An ``unknown`` job claimed by the id the artist found in the gateway's dashboard."""
+        job = self.store.get(local_id)
+        generation = await self.client(job.base_url).get(generation_id)
+        job = self.record(job, generation)
+        return await self.track(job.local_id) if job.status.active else job
+
+    # -- steps ---------------------------------------------------------------------------
+
+    async def _poll_once(self, job: JobRecord, pacer: Pacer) -> JobRecord:
+        if self.policy.is_stale(job.created_at):
+            return self._end(job, JobStatus.STALE, None)
+        assert job.generation_id is not None
+        current = State(job.server_state) if job.server_state else State.QUEUED
+        wanted = self.policy.next_wanted(current)
+        await pacer.wait_turn()
+        async with self._poll_slots:
+            started = self.policy.clock()
+            generation = await self.client(job.base_url).get(job.generation_id, wanted)
+            elapsed = self.policy.clock() - started
+        if self.policy.answered_early(elapsed, generation.state, wanted):
+            self._notice_early(job)
+        return self.record(job, generation)
+
+    def record(self, job: JobRecord, generation: Generation) -> JobRecord:
+        """Store what the gateway said; emit only when something changed."""
+        status = _SERVER_TO_STATUS[generation.state]
+        if not generation.state_known:
+            log.info("job %s: unknown state %r read as running", job.local_id, generation.raw_state)
+        changes: dict[str, object] = {
+            "generation_id": generation.id,
+            "server_state": generation.state.value,
+            "status": status,
+            "raw": generation.raw,
+            "error_kind": None,
+            "error_message": None,
+        }
+        if generation.video_url:
+            changes["video_url"] = generation.video_url
+        if generation.state is State.FAILED:
+            changes["failure_reason"] = generation.failure_reason or "The gateway gave no reason."
+        if status is JobStatus.DOWNLOADING and not job.video_path:
+            created = datetime.fromtimestamp(job.created_at)
+            changes["video_path"] = str(clip_path(self.library, created, job.prompt, generation.id))
+        before = job
+        job = self.store.update(job.local_id, **changes)
+        if (before.status, before.server_state, before.error_kind) != (
+            job.status,
+            job.server_state,
+            job.error_kind,
+        ):
+            self.emit(EventKind.CHANGED, job)
+        return job
+
+    def _create_failed(
+        self, job: JobRecord, error: ApiError, request: GenerationRequest
+    ) -> JobRecord:
+        message = error.message
+        if _inline_image_refused(error, request):
+            message = (
+                "The gateway does not accept images sent from this computer inline. "
+                "Give the keyframe as a public https image link instead. " + message
+            )
+        sure = not error.request_sent or (error.status in _DEFINITE_REFUSALS)
+        if sure:
+            return self._end(job, JobStatus.REFUSED, error, message)
+        message = (
+            "The gateway may or may not have taken this request (and charged for it): "
+            f"{error.message} Adopt it by id from the gateway's dashboard, or discard it."
+        )
+        return self._end(job, JobStatus.UNKNOWN, error, message)
+
+    def _end(
+        self, job: JobRecord, status: JobStatus, error: ApiError | None, message: str = ""
+    ) -> JobRecord:
+        job = self.store.update(
+            job.local_id,
+            status=status,
+            error_kind=error.kind.value if error else None,
+            error_message=(message or error.message) if error else None,
+        )
+        self.emit(EventKind.CHANGED, job)
+        return job
+
+    def _blocked(self, job: JobRecord, error: ApiError) -> JobRecord:
+        job = self.store.update(
+            job.local_id, error_kind=error.kind.value, error_message=error.message
+        )
+        self.emit(EventKind.ERROR, job, message=error.message)
+        return job
+
+    async def _pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
+        delay = self.policy.backoff(attempt, error.retry_after)
+        log.info("job %s: %s; retrying in %.1f s", job.local_id, error.kind.value, delay)
+        self.emit(EventKind.RETRYING, job, retry_in=delay, message=error.message)
+        await self.policy.sleep(delay)
+
+    def _out_of_retries(self, attempt: int) -> bool:
+        limit = self.policy.max_transient_retries
+        return limit is not None and attempt >= limit
+
+    def _notice_early(self, job: JobRecord) -> None:
+        if not self._early_noticed:
+            self._early_noticed = True
+            text = "The gateway answers status requests at once; polling is paced instead."
+            log.warning(text)
+            self.emit(EventKind.NOTICE, job, message=text)
+
+
+def _inline_image_refused(error: ApiError, request: GenerationRequest) -> bool:
+    said = error.message.lower()
+    return (
+        error.kind is ErrorKind.VALIDATION
+        and request.has_inline_images
+        and any(w in said for w in ("data:", "data uri", "url"))
+    )
+
+
+def _may_retry_create(error: ApiError) -> bool:
+    if error.kind is ErrorKind.RATE_LIMITED:
+        return True
+    return not error.request_sent and error.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)

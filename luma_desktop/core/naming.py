@@ -1,0 +1,40 @@
+"""Meaningful clip names (date, prompt slug, short id) that never collide, and sidecars."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+SLUG_WORDS = 6
+SLUG_CHARS = 40
+
+
+def slug(text: str) -> str:
+    """``"A cat, on the Moon!"`` → ``"a-cat-on-the-moon"``; ASCII, short, never empty."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())[:SLUG_WORDS]
+    return "-".join(words)[:SLUG_CHARS].strip("-") or "clip"
+
+
+def clip_path(folder: Path, created: datetime, prompt: str, generation_id: str) -> Path:
+    """A free path like ``2026-11-25_1301_a-cat-on-the-moon_1a2b3c4d.mp4``."""
+    stem = f"{created:%Y-%m-%d_%H%M}_{slug(prompt)}_{generation_id.replace('-', '')[:8]}"
+    candidate = folder / f"{stem}.mp4"
+    n = 2
+    while candidate.exists() or candidate.with_name(candidate.name + ".part").exists():
+        candidate = folder / f"{stem}-{n}.mp4"
+        n += 1
+    return candidate
+
+
+def write_sidecar(video: Path, info: dict[str, Any]) -> Path:
+    """A small JSON beside the clip with its prompt and parameters, for pipelines."""
+    sidecar = video.with_suffix(".json")
+    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(sidecar)
+    return sidecar

@@ -1,0 +1,46 @@
+"""Where Luma Desktop keeps its things. Every face (app, CLI, tests) asks here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "LumaDesktop"
+DATA_DIR_ENV = "LUMA_DESKTOP_DATA_DIR"
+BASE_URL_ENV = "LUMA_DESKTOP_BASE_URL"
+DEFAULT_BASE_URL = "https://api.aimlapi.com"
+
+
+def data_dir() -> Path:
+    """The data folder: ``$LUMA_DESKTOP_DATA_DIR`` or the platform's user data folder."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """Preferences live beside the data when the data folder is overridden (tests, demo)."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override).expanduser() / "config"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def demo_dir(base: Path) -> Path:
+    """Demo mode keeps its own store and clips, never mixed with the real library."""
+    return base / "demo"
+
+
+def library_dir(base: Path) -> Path:
+    return base / "library"
+
+
+def log_dir(base: Path) -> Path:
+    return base / "logs"
+
+
+def store_path(base: Path) -> Path:
+    return base / "jobs.sqlite3"
