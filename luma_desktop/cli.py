@@ -87,7 +87,7 @@ async def _run(args: argparse.Namespace) -> int:
                 keys.get,
                 Path(args.out) if getattr(args, "out", None) else paths.library_dir(data),
                 base_url=args.base_url,
-                policy=PollPolicy(max_transient_retries=CLI_RETRIES),
+                policy=cli_policy(),
             )
             engine.subscribe(_print_event)
             if args.command == "generate":
@@ -98,6 +98,11 @@ async def _run(args: argparse.Namespace) -> int:
     finally:
         if lock:
             lock.release()
+
+
+def cli_policy() -> PollPolicy:
+    """The app keeps retrying forever; a pipeline wants an answer, so the CLI gives up."""
+    return PollPolicy(max_transient_retries=CLI_RETRIES)
 
 
 async def _request_from(args: argparse.Namespace) -> GenerationRequest:

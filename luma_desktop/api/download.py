@@ -11,7 +11,6 @@ import httpx
 
 from luma_desktop.api.errors import ApiError, ErrorKind
 
-CHUNK = 256 * 1024
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 MP4_BRANDS = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 
@@ -33,7 +32,7 @@ async def stream_to_file(
             if progress:
                 progress(done, total)
             try:
-                async for chunk in response.aiter_raw(CHUNK):
+                async for chunk in response.aiter_raw():  # no chunk_size: it would buffer
                     out.write(chunk)
                     done += len(chunk)
                     if progress:

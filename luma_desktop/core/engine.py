@@ -174,8 +174,10 @@ class JobEngine:
         await pacer.wait_turn()
         async with self._poll_slots:
             started = self.policy.clock()
+            pacer.started()
             generation = await self.client(job.base_url).get(job.generation_id, wanted)
             elapsed = self.policy.clock() - started
+        pacer.answered(generation.state.priority >= wanted.priority)
         if self.policy.answered_early(elapsed, generation.state, wanted):
             self._notice_early(job)
         return self.record(job, generation)

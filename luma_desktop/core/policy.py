@@ -59,15 +59,23 @@ class PollPolicy:
 
 
 class Pacer:
-    """Keeps one job's polls at least ``min_interval`` apart, whatever the server does."""
+    """Keeps one job's polls at least ``min_interval`` apart whenever the last answer
+    fell short of the wanted state, so a server that does not hold is never hammered.
+    An answer that reached the wanted state is progress: the next poll goes at once."""
 
     def __init__(self, policy: PollPolicy) -> None:
         self._policy = policy
         self._last: float | None = None
+        self._short = False
+
+    def started(self) -> None:
+        self._last = self._policy.clock()
+
+    def answered(self, reached_wanted: bool) -> None:
+        self._short = not reached_wanted
 
     async def wait_turn(self) -> None:
-        if self._last is not None:
+        if self._short and self._last is not None:
             due = self._last + self._policy.min_interval - self._policy.clock()
             if due > 0:
                 await self._policy.sleep(due)
-        self._last = self._policy.clock()

@@ -64,12 +64,14 @@ def make_engine(
     http: httpx.AsyncClient, store: JobStore, tmp_path: Path, events: list[JobEvent]
 ) -> EngineFactory:
     def make(
-        sim: SimServer, policy: PollPolicy | None = None, key: str | None = SIM_KEY
+        sim: SimServer,
+        policy: PollPolicy | None = None,
+        key: str | Callable[[], str | None] | None = SIM_KEY,
     ) -> JobEngine:
         engine = JobEngine(
             store,
             http,
-            lambda: key,
+            key if callable(key) else (lambda: key),
             tmp_path / "library",
             base_url=sim.base_url,
             policy=policy or fast_policy(),

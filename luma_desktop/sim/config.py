@@ -1,0 +1,22 @@
+"""Configuration of the simulated gateway."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FAILURE_REASON = "The model could not render this prompt (simulated failure)."
+
+
+@dataclass
+class SimConfig:
+    """How the simulator behaves; every duration is in seconds."""
+
+    api_key: str | None = "sim-key"  # None: accept any non-empty Bearer key (demo mode)
+    queued_seconds: float = 0.3  # time in queued
+    dreaming_seconds: float = 1.0  # time in dreaming, then completed (or failed)
+    hold_seconds: float = 30.0  # long-poll hold limit
+    fail_word: str = "[fail]"  # a prompt containing this fails with FAILURE_REASON
+    host: str = "127.0.0.1"
+    port: int = 0  # 0 = ephemeral
+    video_port: int = 0  # the second origin (CDN); 0 = ephemeral
+    link_ttl_seconds: float | None = None  # None: links never expire on their own

@@ -1,0 +1,234 @@
+"""Every simulator fault mode as one table: what the artist is left with.
+
+Each row asserts: no job lost (the store holds it, in the right status), the
+create counted exactly as often as the gateway could have taken it, the delays the
+engine planned, and the error kind the artist sees.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from luma_desktop.core.engine import JobEngine
+from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.request import GenerationRequest, ImageKeyframe
+from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.sim import SimServer
+from tests.engine.conftest import EngineFactory, FakeTime, fast_policy
+
+
+def _inline_png() -> ImageKeyframe:
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 36), (200, 40, 40)).save(buffer, "PNG")
+    uri = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return ImageKeyframe(uri, source="red.png")
+
+
+def _after_create(sim: SimServer, **faults: object) -> None:
+    """Switch faults on once the create is taken, so they hit polls and downloads."""
+
+    def hook(event: str, _gen_id: str) -> None:
+        if event == "created":
+            for name, value in faults.items():
+                setattr(sim.faults, name, value)
+
+    sim.add_hook(hook)
+
+
+@dataclass
+class Case:
+    name: str
+    setup: Callable[[SimServer], None]
+    status: JobStatus = JobStatus.READY
+    error_kind: str | None = None
+    creates_taken: int = 1  # generations the gateway accepted
+    creates_sent: int = 1  # create requests that reached it
+    min_planned_wait: float = 0.0  # the longest planned pause must be at least this
+    request: GenerationRequest = field(default_factory=lambda: GenerationRequest("a quiet harbor"))
+    message_has: str = ""
+
+
+def _set(**faults: object) -> Callable[[SimServer], None]:
+    def apply(sim: SimServer) -> None:
+        for name, value in faults.items():
+            setattr(sim.faults, name, value)
+
+    return apply
+
+
+CASES = [
+    Case("5xx burst while polling", lambda s: _after_create(s, server_errors=3)),
+    Case(
+        "5xx on create: maybe taken",
+        _set(server_errors=1),
+        status=JobStatus.UNKNOWN,
+        error_kind="server",
+        creates_taken=0,
+        message_has="may or may not",
+    ),
+    Case(
+        "429 on create: retried after Retry-After",
+        _set(rate_limits=2, retry_after=3),
+        creates_sent=3,
+        min_planned_wait=3.0,
+    ),
+    Case(
+        "429 while polling",
+        lambda s: _after_create(s, rate_limits=2, retry_after=2),
+        min_planned_wait=2.0,
+    ),
+    Case("dropped connection mid-poll", lambda s: _after_create(s, drop_polls=2)),
+    Case(
+        "create taken, answer lost",
+        _set(drop_creates_after_accept=1),
+        status=JobStatus.UNKNOWN,
+        error_kind="network",
+        message_has="Adopt it by id",
+    ),
+    Case("malformed JSON while polling", lambda s: _after_create(s, malformed_json=2)),
+    Case("server ignores the wanted state", _set(ignore_wanted_state=True)),
+    Case("unified spelling", _set(spelling="unified")),
+    Case("flat spelling", _set(spelling="flat")),
+    Case("wrapped object", _set(spelling="wrapped")),
+    Case("unknown running state", _set(spelling="weird_state")),
+    Case("dropped connection mid-download", _set(drop_download_after=40_000)),
+    Case("slow drip download", _set(drip_bytes_per_second=400_000)),
+    Case("slow drip poll answers", _set(drip_polls_seconds=0.2)),
+    Case("link expired before download", _set(expire_links_after_complete=True)),
+    Case(
+        "data: images refused by the gateway",
+        _set(reject_data_urls=True),
+        status=JobStatus.REFUSED,
+        error_kind="validation",
+        creates_taken=0,
+        request=GenerationRequest("starts on a red card", frame0=_inline_png()),
+        message_has="public https image link",
+    ),
+    Case(
+        "out of credits (403 on create)",
+        _set(server_errors=1, server_error_status=403),
+        status=JobStatus.REFUSED,
+        error_kind="forbidden",
+        creates_taken=0,
+        message_has="credits",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+async def test_fault(
+    case: Case,
+    sim: SimServer,
+    make_engine: EngineFactory,
+    store: JobStore,
+    events: list[JobEvent],
+) -> None:
+    created: list[str] = []
+    sim.add_hook(lambda event, gen_id: created.append(gen_id) if event == "created" else None)
+    case.setup(sim)
+    fake = FakeTime()
+    engine: JobEngine = make_engine(sim, fast_policy(clock=fake.clock, sleep=fake.sleep))
+
+    job = await engine.generate(case.request)
+
+    assert job.status is case.status, job.error_message
+    assert job.error_kind == case.error_kind
+    assert store.get(job.local_id) == job  # the store holds exactly what the engine returned
+    assert len(created) == case.creates_taken
+    assert sim.counts["create"] == case.creates_sent
+    assert max(fake.sleeps, default=0.0) >= case.min_planned_wait
+    assert case.message_has in (job.error_message or "")
+    assert sim.video_requests_with_auth == 0
+    if job.status is JobStatus.READY:
+        clip = Path(job.video_path or "")
+        assert clip.read_bytes()[4:8] == b"ftyp"
+        retries = [e for e in events if e.kind is EventKind.RETRYING]
+        assert all(e.retry_in is not None and e.retry_in >= 0 for e in retries)
+
+
+async def test_unknown_create_is_never_resent(
+    sim: SimServer, make_engine: EngineFactory, store: JobStore
+) -> None:
+    sim.faults.drop_creates_after_accept = 1
+    engine = make_engine(sim)
+    job = await engine.generate(GenerationRequest("only once"))
+    assert job.status is JobStatus.UNKNOWN
+    await engine.resume_all()
+    assert sim.counts["create"] == 1
+    assert store.get(job.local_id).status is JobStatus.UNKNOWN
+
+
+async def test_unknown_job_adopted_by_id(
+    sim: SimServer, make_engine: EngineFactory, store: JobStore
+) -> None:
+    taken: list[str] = []
+    sim.add_hook(lambda event, gen_id: taken.append(gen_id) if event == "created" else None)
+    sim.faults.drop_creates_after_accept = 1
+    engine = make_engine(sim)
+    job = await engine.generate(GenerationRequest("adopt me"))
+    adopted = await engine.adopt(job.local_id, taken[0])
+    assert adopted.status is JobStatus.READY
+    assert adopted.generation_id == taken[0]
+    assert sim.counts["create"] == 1
+
+
+async def test_ignored_wanted_state_is_paced(sim: SimServer, make_engine: EngineFactory) -> None:
+    """At most one poll per minimum interval, measured on the injected clock."""
+    sim.faults.ignore_wanted_state = True
+    fake = FakeTime()
+    policy = fast_policy(min_interval=3.0, clock=fake.clock, sleep=fake.sleep)
+    engine = make_engine(sim, policy)
+    start = fake.now
+    notices: list[JobEvent] = []
+    engine.subscribe(lambda e: notices.append(e) if e.kind is EventKind.NOTICE else None)
+
+    job = await engine.generate(GenerationRequest("a slow sunrise"))
+
+    assert job.status is JobStatus.READY
+    elapsed = fake.now - start
+    polls = sim.counts["get"]
+    assert polls > 3  # the server really did answer at once, many times
+    assert polls <= elapsed / 3.0 + 2  # +1 for the first poll, +1 for the link refresh slack
+    assert len(notices) == 1  # noticed and said once
+
+
+async def test_not_found_is_terminal(
+    sim: SimServer, make_engine: EngineFactory, store: JobStore
+) -> None:
+    engine = make_engine(sim)
+    job = store.add(
+        base_url=sim.base_url,
+        prompt="lost",
+        body={"prompt": "lost"},
+        parents=[],
+        tokens=500_000,
+        status=JobStatus.QUEUED,
+        generation_id="6b1a6c1e-0000-4000-8000-000000000000",
+    )
+    result = await engine.track(job.local_id)
+    assert result.status is JobStatus.NOT_FOUND
+    assert result.error_kind == "not_found"
+
+
+async def test_blocking_error_pauses_and_keeps_the_job(
+    sim: SimServer, make_engine: EngineFactory
+) -> None:
+    """A key removed mid-session: the job stays active, with the error to show."""
+    key: list[str | None] = ["sim-key"]
+    engine = make_engine(sim, key=lambda: key[0])
+    job = await engine.submit(GenerationRequest("keep me"))
+    key[0] = None  # the keychain entry disappears mid-session
+    paused = await engine.track(job.local_id)
+    assert paused.status.active
+    assert paused.error_kind == "auth"
+    key[0] = "sim-key"
+    done = await engine.track(job.local_id)
+    assert done.status is JobStatus.READY
+    assert done.error_kind is None
