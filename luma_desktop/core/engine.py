@@ -246,13 +246,19 @@ class JobEngine:
         job = self.store.update(
             job.local_id, error_kind=error.kind.value, error_message=error.message
         )
-        self.emit(EventKind.ERROR, job, message=error.message)
+        self.emit(EventKind.ERROR, job, message=error.message, error_kind=error.kind.value)
         return job
 
     async def _pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
         delay = self.policy.backoff(attempt, error.retry_after)
         log.info("job %s: %s; retrying in %.1f s", job.local_id, error.kind.value, delay)
-        self.emit(EventKind.RETRYING, job, retry_in=delay, message=error.message)
+        self.emit(
+            EventKind.RETRYING,
+            job,
+            retry_in=delay,
+            message=error.message,
+            error_kind=error.kind.value,
+        )
         await self.policy.sleep(delay)
 
     def _out_of_retries(self, attempt: int) -> bool:

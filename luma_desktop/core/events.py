@@ -25,6 +25,7 @@ class JobEvent:
     total: int | None = None
     retry_in: float | None = None
     message: str = ""
+    error_kind: str | None = None  # with RETRYING and ERROR: what went wrong (an ErrorKind value)
 
 
 Listener = Callable[[JobEvent], None]

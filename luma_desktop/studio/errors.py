@@ -1,0 +1,80 @@
+"""One error path: every failure becomes a :class:`UserError` shown in one place.
+
+Plain words and what to do; the details go to the log file (key redacted), never a
+traceback in the window.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+
+class Action(StrEnum):
+    NONE = ""
+    SETTINGS = "settings"  # open Settings (the key, the folder)
+    RETRYING = "retrying"  # nothing to do: it retries by itself
+
+
+@dataclass(frozen=True)
+class UserError:
+    kind: str
+    title: str
+    message: str
+    action: Action = Action.NONE
+    retry_in: float | None = None
+
+
+_TITLES: dict[str, tuple[str, Action]] = {
+    "auth": ("Check your API key", Action.SETTINGS),
+    "forbidden": ("Out of credits or not allowed", Action.NONE),
+    "not_found": ("The gateway does not know this generation", Action.NONE),
+    "validation": ("The request was refused", Action.NONE),
+    "rate_limited": ("The gateway is busy", Action.RETRYING),
+    "server": ("The gateway had a problem", Action.RETRYING),
+    "network": ("Offline", Action.RETRYING),
+    "timeout": ("No answer from the gateway", Action.RETRYING),
+    "link_expired": ("The video link expired", Action.RETRYING),
+    "local_file": ("Cannot save the clip", Action.SETTINGS),
+    "unknown": ("Sent, but no answer", Action.NONE),
+    "failed": ("The clip failed", Action.NONE),
+    "keyframe": ("That image cannot be used", Action.NONE),
+    "internal": ("Something went wrong", Action.NONE),
+}
+
+
+def user_error(kind: str, message: str, retry_in: float | None = None) -> UserError:
+    title, action = _TITLES.get(kind, ("Something went wrong", Action.NONE))
+    if retry_in is not None and action is Action.RETRYING:
+        message = f"{message.rstrip('.')}. Retrying in {retry_in:.0f} s."
+    return UserError(kind, title, message, action, retry_in)
+
+
+class ErrorHub(QObject):
+    """Where every error goes; the window shows the latest in its one error area."""
+
+    raised = Signal(object)  # UserError
+    cleared = Signal()
+
+    def report(self, error: UserError) -> None:
+        log.warning("%s: %s", error.kind, error.message)
+        self.raised.emit(error)
+
+    def report_exception(self, exc: BaseException) -> None:
+        """An unexpected failure: plain words for the artist, the details in the log."""
+        log.error("unexpected error", exc_info=exc)
+        self.report(
+            user_error(
+                "internal",
+                "An unexpected error happened. Your jobs are safe in the library; "
+                "details are in the log file.",
+            )
+        )
+
+    def clear(self) -> None:
+        self.cleared.emit()

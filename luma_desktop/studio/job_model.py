@@ -1,0 +1,191 @@
+"""The job list as a Qt item model: one row per job, newest first, no widget per row."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from enum import IntEnum
+from pathlib import Path
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QUrl,
+)
+
+from luma_desktop.core.store import JobRecord, JobStatus
+
+GENERATION_MIME = "application/x-luma-generation"
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class JobRole(IntEnum):
+    RECORD = Qt.ItemDataRole.UserRole + 1  # the JobRecord
+    STATE_TEXT = Qt.ItemDataRole.UserRole + 2  # "dreaming", "downloading 45%", "failed: …"
+    PROGRESS = Qt.ItemDataRole.UserRole + 3  # 0..1 while downloading, else -1
+    ELAPSED = Qt.ItemDataRole.UserRole + 4  # "1:23"
+    THUMBNAIL = Qt.ItemDataRole.UserRole + 5  # path of the thumbnail, or ""
+
+
+@dataclass(frozen=True)
+class _Row:
+    job: JobRecord
+    done: int = 0
+    total: int | None = None
+    note: str = ""  # "retrying in 4 s"…
+
+
+def state_text(job: JobRecord, done: int = 0, total: int | None = None, note: str = "") -> str:
+    status = job.status
+    if status is JobStatus.DOWNLOADING and total:
+        text = f"downloading {int(100 * done / total)}%"
+    elif status is JobStatus.FAILED:
+        text = f"failed: {job.failure_reason or 'no reason given'}"
+    elif status is JobStatus.REFUSED:
+        text = f"refused: {job.error_message or ''}"
+    elif status is JobStatus.NOT_FOUND:
+        text = "not found on the gateway"
+    elif status is JobStatus.SUBMITTING:
+        text = "sending…"
+    else:
+        text = status.value
+    if job.error_message and status.active:
+        text += f" — {job.error_message}"
+    elif note and status.active:
+        text += f" — {note}"
+    return text
+
+
+def elapsed_text(job: JobRecord, now: float | None = None) -> str:
+    end = job.updated_at if job.status.terminal else (now or time.time())
+    seconds = max(0, int(end - job.created_at))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+class JobListModel(QAbstractListModel):
+    def __init__(self) -> None:
+        super().__init__()
+        self._order: list[str] = []  # local ids, newest first
+        self._rows: dict[str, _Row] = {}
+
+    def rowCount(self, parent: _Index | None = None) -> int:
+        return 0 if parent is not None and parent.isValid() else len(self._order)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= len(self._order):
+            return None
+        row = self._rows[self._order[index.row()]]
+        job = row.job
+        if role == Qt.ItemDataRole.DisplayRole:
+            return job.prompt if len(job.prompt) <= 80 else job.prompt[:79] + "…"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{job.prompt}\n\n{state_text(job, row.done, row.total, row.note)}"
+        return self._role_data(row, role)
+
+    def _role_data(self, row: _Row, role: int) -> object:
+        if role == JobRole.RECORD:
+            return row.job
+        if role == JobRole.STATE_TEXT:
+            return state_text(row.job, row.done, row.total, row.note)
+        if role == JobRole.PROGRESS:
+            downloading = row.job.status is JobStatus.DOWNLOADING and row.total
+            return row.done / row.total if downloading and row.total else -1.0
+        if role == JobRole.ELAPSED:
+            return elapsed_text(row.job)
+        if role == JobRole.THUMBNAIL:
+            return row.job.thumb_path or ""
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        job = self.job_at(index.row()) if index.isValid() else None
+        if job and job.generation_id and job.status is JobStatus.READY:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [GENERATION_MIME, "text/uri-list"]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        """A ready clip, dragged: its generation id (for slots) and its file (for other apps)."""
+        mime = QMimeData()
+        jobs = [j for j in (self.job_at(i.row()) for i in indexes) if j and j.generation_id]
+        if jobs:
+            mime.setData(GENERATION_MIME, "\n".join(j.generation_id or "" for j in jobs).encode())
+            files = [QUrl.fromLocalFile(j.video_path) for j in jobs if j.video_path]
+            if files:
+                mime.setUrls(files)
+        return mime
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
+
+    # -- updates from the queue ---------------------------------------------------------
+
+    def upsert(self, job: JobRecord) -> None:
+        old = self._rows.get(job.local_id)
+        keep_progress = old is not None and job.status is JobStatus.DOWNLOADING
+        self._rows[job.local_id] = _Row(
+            job,
+            old.done if old and keep_progress else 0,
+            old.total if old and keep_progress else None,
+            old.note if old and job.status.active else "",
+        )
+        if old is None:
+            position = self._insert_position(job)
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._order.insert(position, job.local_id)
+            self.endInsertRows()
+        else:
+            self._changed(job.local_id)
+
+    def progress(self, job: JobRecord, done: int, total: int | None) -> None:
+        row = self._rows.get(job.local_id)
+        if row is not None:
+            self._rows[job.local_id] = replace(row, job=job, done=done, total=total, note="")
+            self._changed(job.local_id)
+
+    def note(self, local_id: str, text: str) -> None:
+        row = self._rows.get(local_id)
+        if row is not None:
+            self._rows[local_id] = replace(row, note=text)
+            self._changed(local_id)
+
+    def job_at(self, row: int) -> JobRecord | None:
+        if 0 <= row < len(self._order):
+            return self._rows[self._order[row]].job
+        return None
+
+    def row_of(self, local_id: str) -> int:
+        return self._order.index(local_id)
+
+    def job(self, local_id: str) -> JobRecord | None:
+        row = self._rows.get(local_id)
+        return row.job if row else None
+
+    def jobs(self) -> list[JobRecord]:
+        return [self._rows[i].job for i in self._order]
+
+    def refresh_elapsed(self) -> None:
+        """Once a second while jobs run: only the rows whose clock is ticking repaint."""
+        for i, local_id in enumerate(self._order):
+            if self._rows[local_id].job.status.active:
+                index = self.index(i)
+                self.dataChanged.emit(index, index, [JobRole.ELAPSED])
+
+    def _insert_position(self, job: JobRecord) -> int:
+        for i, local_id in enumerate(self._order):
+            if self._rows[local_id].job.created_at <= job.created_at:
+                return i
+        return len(self._order)
+
+    def _changed(self, local_id: str) -> None:
+        index = self.index(self._order.index(local_id))
+        self.dataChanged.emit(index, index)
+
+
+def video_exists(job: JobRecord) -> bool:
+    return bool(job.video_path) and Path(job.video_path or "").is_file()

@@ -1,0 +1,149 @@
+"""JobQueue: the studio's face of the engine. Buttons call its methods; it owns the
+coroutines (one task per live job) and re-emits the engine's events as signals."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from luma_desktop.core.engine import JobEngine
+from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.studio.errors import ErrorHub, user_error
+from luma_desktop.studio.job_model import JobListModel
+from luma_desktop.studio.tasks import TaskGroup
+
+REPEAT_WINDOW = 10.0  # seconds in which the same request again is probably a double press
+SHOWN_AT_START = 200  # recent jobs listed at start-up (older ones live in the library)
+
+
+class JobQueue(QObject):
+    job_changed = Signal(object)  # JobRecord
+    job_ready = Signal(object)  # JobRecord, the clip is on disk
+    spent_changed = Signal(int)  # estimated tokens spent this session
+    notice = Signal(str)
+
+    def __init__(
+        self,
+        engine: JobEngine,
+        tasks: TaskGroup,
+        errors: ErrorHub,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.engine = engine
+        self.model = JobListModel()
+        self._tasks = tasks
+        self._errors = errors
+        self._tracking: set[str] = set()
+        self._last_submit: tuple[dict[str, object], float] | None = None
+        self.spent = 0
+        self._ticker = QTimer(self)
+        self._ticker.setInterval(1000)
+        self._ticker.timeout.connect(self.model.refresh_elapsed)
+        self._ticker.start()
+        engine.subscribe(self._on_event)
+
+    # -- start-up ------------------------------------------------------------------------
+
+    def load(self) -> None:
+        """Show recent jobs and every unfinished one; resume the unfinished (staggered)."""
+        store = self.engine.store
+        store.mark_interrupted_submissions()
+        for job in reversed(store.recent(SHOWN_AT_START)):
+            self.model.upsert(job)
+        for job in store.with_status(JobStatus.UNKNOWN, *(s for s in JobStatus if s.active)):
+            self.model.upsert(job)
+        self._tasks.spawn(self._resume(), name="resume")
+
+    async def _resume(self) -> None:
+        active = self.engine.store.with_status(*(s for s in JobStatus if s.active))
+        for index, job in enumerate(active):
+            await self.engine.policy.sleep(self.engine.policy.resume_stagger if index else 0)
+            self.track(job.local_id)
+
+    # -- what buttons call ---------------------------------------------------------------
+
+    def is_repeat(self, request: GenerationRequest) -> bool:
+        """The same request again within a few seconds: ask before spending twice."""
+        if self._last_submit is None:
+            return False
+        body, when = self._last_submit
+        return body == request.to_body() and time.monotonic() - when < REPEAT_WINDOW
+
+    def generate(self, request: GenerationRequest) -> None:
+        self._last_submit = (request.to_body(), time.monotonic())
+        self._tasks.spawn(self._generate(request), name=f"generate {request.prompt[:30]}")
+
+    async def _generate(self, request: GenerationRequest) -> None:
+        job = await self.engine.submit(request)
+        if job.generation_id:  # the gateway took it: the flat price is spent
+            self._count_spent(job)
+        if job.status.active:
+            self.track(job.local_id)
+
+    def track(self, local_id: str) -> None:
+        if local_id in self._tracking:
+            return
+        self._tracking.add(local_id)
+        self._tasks.spawn(self._track(local_id), name=f"track {local_id[:8]}")
+
+    async def _track(self, local_id: str) -> None:
+        try:
+            await self.engine.track(local_id)
+        finally:
+            self._tracking.discard(local_id)
+
+    def retry_paused(self) -> None:
+        """After the key or a folder changed: jobs that stopped on an error go again."""
+        for job in self.engine.store.with_status(*(s for s in JobStatus if s.active)):
+            self.track(job.local_id)
+
+    def abandon(self, local_id: str) -> None:
+        self.engine.abandon(local_id)
+
+    def adopt(self, local_id: str, generation_id: str) -> None:
+        self._tasks.spawn(self.engine.adopt(local_id, generation_id), name="adopt")
+
+    def reload(self, local_id: str) -> JobRecord:
+        job = self.engine.store.get(local_id)
+        self.model.upsert(job)
+        return job
+
+    # -- engine events -------------------------------------------------------------------
+
+    def _on_event(self, event: JobEvent) -> None:
+        job = event.job
+        if event.kind is EventKind.PROGRESS:
+            self.model.progress(job, event.done, event.total)
+            return
+        if event.kind is EventKind.NOTICE:
+            self.notice.emit(event.message)
+            return
+        self.model.upsert(job)
+        if event.kind is EventKind.RETRYING:
+            error = user_error(event.error_kind or "network", event.message, event.retry_in)
+            self.model.note(job.local_id, f"retrying in {event.retry_in or 0:.0f} s")
+            self._errors.report(error)
+        elif event.kind is EventKind.ERROR:
+            self._errors.report(user_error(event.error_kind or "internal", event.message))
+        else:
+            self._on_changed(job)
+
+    def _on_changed(self, job: JobRecord) -> None:
+        self.job_changed.emit(job)
+        if job.status is JobStatus.READY:
+            self.job_ready.emit(job)
+        elif job.status is JobStatus.FAILED:
+            self._errors.report(user_error("failed", f"The clip failed: {job.failure_reason}"))
+        elif job.status in (JobStatus.REFUSED, JobStatus.UNKNOWN):
+            kind = job.error_kind if job.status is JobStatus.REFUSED else "unknown"
+            self._errors.report(user_error(kind or "internal", job.error_message or ""))
+        elif job.status.active and job.error_kind is None:
+            self._errors.clear()
+
+    def _count_spent(self, job: JobRecord) -> None:
+        self.spent += job.tokens
+        self.spent_changed.emit(self.spent)

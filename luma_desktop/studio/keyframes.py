@@ -1,0 +1,145 @@
+"""A first/last-frame slot: what it holds, its preview, and the work of filling it.
+
+Images are decoded and prepared off the UI thread; a result that arrives after the
+artist already put something else in the slot is dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
+from PySide6.QtGui import QImage
+
+from luma_desktop.core.images import KeyframeError, prepare_image_bytes
+from luma_desktop.core.keyframes import parse_keyframe_source
+from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, Keyframe
+from luma_desktop.studio.tasks import TaskGroup
+
+PREVIEW_SIZE = 160
+_Work = Coroutine[Any, Any, tuple[Keyframe, QImage | None]]
+
+
+class KeyframeSlotModel(QObject):
+    changed = Signal()
+
+    def __init__(self, frame: Frame, tasks: TaskGroup, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.frame = frame
+        self._tasks = tasks
+        self.keyframe: Keyframe | None = None
+        self.preview: QImage | None = None
+        self.label = ""
+        self.error = ""
+        self.busy = False
+        self._ticket = 0  # bumps on every change; late results with an old ticket are dropped
+        self.pending: asyncio.Task[None] | None = None
+
+    @property
+    def title(self) -> str:
+        return "First frame" if self.frame == "frame0" else "Last frame"
+
+    def load_text(self, text: str) -> None:
+        """A path, an http(s) link or ``gen:<id>``, as dropped, pasted or typed."""
+        self._start(self._from_text(text.strip()), f"Preparing {text.strip()[:60]}…")
+
+    def load_file(self, path: Path) -> None:
+        self._start(self._from_text(str(path)), f"Preparing {path.name}…")
+
+    def load_image(self, image: QImage, name: str) -> None:
+        """A frame from the player, or an image pasted from the clipboard."""
+        self._start(self._from_image(image.copy(), name), f"Preparing {name}…")
+
+    def set_generation(
+        self, generation_id: str, preview: QImage | None = None, note: str = ""
+    ) -> None:
+        self._ticket += 1
+        self._set(GenerationKeyframe(generation_id), preview, note or f"Clip {generation_id[:8]}")
+
+    def clear(self) -> None:
+        self._ticket += 1
+        self._set(None, None, "")
+
+    def take(self, other: KeyframeSlotModel) -> None:
+        """Hold what ``other`` holds (for swapping)."""
+        self._ticket += 1
+        self._set(other.keyframe, other.preview, other.label)
+
+    def _start(self, work: _Work, label: str) -> None:
+        self._ticket += 1
+        self.busy, self.error, self.label = True, "", label
+        self.changed.emit()
+        self.pending = self._tasks.spawn(
+            self._finish(self._ticket, work), name=f"slot-{self.frame}"
+        )
+
+    async def _finish(self, ticket: int, work: _Work) -> None:
+        try:
+            keyframe, preview = await work
+        except KeyframeError as exc:
+            if ticket == self._ticket:
+                self.busy, self.error = False, str(exc)
+                self.changed.emit()
+            return
+        if ticket == self._ticket:
+            self._set(keyframe, preview, _describe(keyframe))
+
+    async def _from_text(self, text: str) -> tuple[Keyframe, QImage | None]:
+        keyframe = await asyncio.to_thread(parse_keyframe_source, text)
+        preview = None
+        if isinstance(keyframe, ImageKeyframe) and keyframe.inline:
+            preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)
+        return keyframe, preview
+
+    async def _from_image(self, image: QImage, name: str) -> tuple[Keyframe, QImage | None]:
+        data = await asyncio.to_thread(_png_bytes, image)
+        keyframe = await asyncio.to_thread(prepare_image_bytes, data, name)
+        preview = await asyncio.to_thread(_scaled, image)
+        return keyframe, preview
+
+    def _set(self, keyframe: Keyframe | None, preview: QImage | None, label: str) -> None:
+        self.keyframe, self.preview, self.label = keyframe, preview, label
+        self.busy, self.error = False, ""
+        self.changed.emit()
+
+
+def swap(a: KeyframeSlotModel, b: KeyframeSlotModel) -> None:
+    held = (a.keyframe, a.preview, a.label)
+    a.take(b)
+    b._ticket += 1
+    b._set(*held)
+
+
+def _describe(keyframe: Keyframe) -> str:
+    if isinstance(keyframe, ImageKeyframe):
+        name = Path(keyframe.source).name if keyframe.inline else keyframe.url
+        how = keyframe.note or ("sent inline" if keyframe.inline else "image link")
+        return f"{name}\n{how}"
+    return keyframe.describe()
+
+
+def _png_bytes(image: QImage) -> bytes:
+    array = QByteArray()
+    buffer = QBuffer(array)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, b"PNG")
+    buffer.close()
+    return bytes(array.data())
+
+
+def _preview_from_data_uri(url: str) -> QImage | None:
+    image = QImage.fromData(base64.b64decode(url.split(",", 1)[1]))
+    return None if image.isNull() else _scaled(image)
+
+
+def _scaled(image: QImage) -> QImage:
+    return image.scaled(
+        PREVIEW_SIZE,
+        PREVIEW_SIZE,
+        Qt.AspectRatioMode.KeepAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )
