@@ -1,0 +1,98 @@
+"""Builds every object of a running studio once, and takes it all down again.
+
+Shared by the app, its self-test and the end-to-end tests, so they run the same
+wiring. No module-level singletons: everything is made here and passed in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from luma_desktop.api.http import make_http_client
+from luma_desktop.core import paths
+from luma_desktop.core.engine import JobEngine
+from luma_desktop.core.lock import DataDirLock
+from luma_desktop.core.logs import setup_logging
+from luma_desktop.core.secrets import KeyStore
+from luma_desktop.core.store import JobStore
+from luma_desktop.sim import SimConfig, SimServer
+from luma_desktop.studio.connection import check_connection
+from luma_desktop.studio.errors import ErrorHub
+from luma_desktop.studio.job_queue import JobQueue
+from luma_desktop.studio.keyframes import KeyframeSlotModel
+from luma_desktop.studio.session import Studio
+from luma_desktop.studio.settings import Settings
+from luma_desktop.studio.tasks import TaskGroup
+
+log = logging.getLogger(__name__)
+
+# Demo clips are ready in seconds; holds are real so the app polls like it would for real.
+DEMO_SIM = SimConfig(api_key=None, queued_seconds=1.5, dreaming_seconds=5.0, hold_seconds=30.0)
+DEMO_KEY = "demo"
+
+
+@dataclass(frozen=True)
+class Options:
+    demo: bool = False
+    base_url: str | None = None
+    data_dir: Path | None = None
+    sim_config: SimConfig | None = None  # demo mode's simulator (tests make it faster)
+
+
+def wants_demo(options: Options, keys: KeyStore) -> bool:
+    """Demo when asked, or when there is no key and no gateway was named."""
+    return options.demo or (keys.get() is None and options.base_url is None)
+
+
+@contextlib.asynccontextmanager
+async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIterator[Studio]:
+    """Everything a window needs; raises ``DataDirLocked`` if another instance runs."""
+    keys = keys or KeyStore()
+    demo = wants_demo(options, keys)
+    base = options.data_dir or paths.data_dir()
+    data = paths.demo_dir(base) if demo else base
+    settings = Settings(paths.config_dir() / "settings.json")
+    async with contextlib.AsyncExitStack() as stack:
+        stack.enter_context(DataDirLock(data))
+        key_source = (lambda: DEMO_KEY) if demo else keys.get
+        handler = setup_logging(paths.log_dir(data), key_source)
+        stack.callback(logging.getLogger().removeHandler, handler)
+        log.info("starting (demo=%s, data=%s)", demo, data)
+        sim: SimServer | None = None
+        if demo:
+            sim = stack.enter_context(SimServer(options.sim_config or DEMO_SIM).start())
+            base_url = sim.base_url
+        else:
+            base_url = options.base_url or settings.prefs.base_url
+        http = await stack.enter_async_context(make_http_client(proxy=settings.prefs.proxy or None))
+        store = JobStore(paths.store_path(data))
+        stack.callback(store.close)
+        library = Path(settings.prefs.download_dir) if settings.prefs.download_dir else None
+        engine = JobEngine(
+            store,
+            http,
+            key_source,
+            library if library and not demo else paths.library_dir(data),
+            base_url=base_url,
+        )
+        errors = ErrorHub()
+        tasks = TaskGroup(on_error=errors.report_exception)
+        stack.push_async_callback(tasks.close)
+        yield Studio(
+            queue=JobQueue(engine, tasks, errors),
+            settings=settings,
+            keys=keys,
+            errors=errors,
+            tasks=tasks,
+            frame0=KeyframeSlotModel("frame0", tasks),
+            frame1=KeyframeSlotModel("frame1", tasks),
+            demo=demo,
+            data_dir=data,
+            check_connection=functools.partial(check_connection, http),
+            simulator=sim,
+        )

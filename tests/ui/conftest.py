@@ -1,0 +1,72 @@
+"""UI test plumbing: async tests run on a qasync loop (Qt events flow while they
+await), sync qtbot tests get a qasync loop made current, and helpers that await a
+signal or a condition without blocking the loop (a blocking ``qtbot.wait*`` inside an
+async test would hang)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtWidgets import QApplication
+
+
+def _qasync_loop() -> asyncio.AbstractEventLoop:
+    app = QApplication.instance() or QApplication([])
+    return qasync.QEventLoop(app)
+
+
+def pytest_asyncio_loop_factories(
+    config: pytest.Config, item: pytest.Item
+) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
+    return {"qasync": _qasync_loop}
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """For sync qtbot tests whose code spawns asyncio tasks."""
+    loop = qasync.QEventLoop(qapp, already_running=True)
+    asyncio.set_event_loop(loop)
+    yield loop
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+    asyncio.set_event_loop(None)
+
+
+async def wait_signal(signal: SignalInstance, timeout: float = 10.0) -> tuple[Any, ...]:
+    """Await one emission of ``signal``; its arguments."""
+    future: asyncio.Future[tuple[Any, ...]] = asyncio.get_running_loop().create_future()
+
+    def fire(*args: Any) -> None:
+        if not future.done():
+            future.set_result(args)
+
+    signal.connect(fire)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    finally:
+        signal.disconnect(fire)
+
+
+async def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Await ``condition()`` becoming true, checked on a Qt timer (no sleeping)."""
+    if condition():
+        return
+    future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+    timer = QTimer()
+    timer.setInterval(10)
+
+    def check() -> None:
+        if not future.done() and condition():
+            future.set_result(None)
+
+    timer.timeout.connect(check)
+    timer.start()
+    try:
+        await asyncio.wait_for(future, timeout)
+    finally:
+        timer.stop()
