@@ -28,6 +28,7 @@ from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.session import Studio
 from luma_desktop.studio.settings import Settings
 from luma_desktop.studio.tasks import TaskGroup
+from luma_desktop.studio.thumbnails import ThumbnailMaker
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +85,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         tasks = TaskGroup(on_error=errors.report_exception)
         stack.push_async_callback(tasks.close)
         yield Studio(
-            queue=JobQueue(engine, tasks, errors),
+            queue=JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails")),
             settings=settings,
             keys=keys,
             errors=errors,

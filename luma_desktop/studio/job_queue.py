@@ -4,6 +4,7 @@ coroutines (one task per live job) and re-emits the engine's events as signals."
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -14,6 +15,7 @@ from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.errors import ErrorHub, user_error
 from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.tasks import TaskGroup
+from luma_desktop.studio.thumbnails import ThumbnailMaker
 
 REPEAT_WINDOW = 10.0  # seconds in which the same request again is probably a double press
 SHOWN_AT_START = 200  # recent jobs listed at start-up (older ones live in the library)
@@ -30,11 +32,15 @@ class JobQueue(QObject):
         engine: JobEngine,
         tasks: TaskGroup,
         errors: ErrorHub,
+        thumbnails: ThumbnailMaker | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.engine = engine
         self.model = JobListModel()
+        self._thumbnails = thumbnails
+        if thumbnails is not None:
+            thumbnails.made.connect(self._thumbnail_made)
         self._tasks = tasks
         self._errors = errors
         self._tracking: set[str] = set()
@@ -54,6 +60,8 @@ class JobQueue(QObject):
         store.mark_interrupted_submissions()
         for job in reversed(store.recent(SHOWN_AT_START)):
             self.model.upsert(job)
+            if job.status is JobStatus.READY:
+                self._want_thumbnail(job)
         for job in store.with_status(JobStatus.UNKNOWN, *(s for s in JobStatus if s.active)):
             self.model.upsert(job)
         self._tasks.spawn(self._resume(), name="resume")
@@ -136,6 +144,7 @@ class JobQueue(QObject):
         self.job_changed.emit(job)
         if job.status is JobStatus.READY:
             self.job_ready.emit(job)
+            self._want_thumbnail(job)
         elif job.status is JobStatus.FAILED:
             self._errors.report(user_error("failed", f"The clip failed: {job.failure_reason}"))
         elif job.status in (JobStatus.REFUSED, JobStatus.UNKNOWN):
@@ -143,6 +152,13 @@ class JobQueue(QObject):
             self._errors.report(user_error(kind or "internal", job.error_message or ""))
         elif job.status.active and job.error_kind is None:
             self._errors.clear()
+
+    def _want_thumbnail(self, job: JobRecord) -> None:
+        if self._thumbnails is not None and job.video_path and not job.thumb_path:
+            self._thumbnails.request(job.local_id, Path(job.video_path))
+
+    def _thumbnail_made(self, local_id: str, path: str) -> None:
+        self.model.upsert(self.engine.store.update(local_id, thumb_path=path))
 
     def _count_spent(self, job: JobRecord) -> None:
         self.spent += job.tokens

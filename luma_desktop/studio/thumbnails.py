@@ -1,0 +1,70 @@
+"""Thumbnails of finished clips, taken from their first decoded frame.
+
+One hidden QMediaPlayer works through a queue, so thumbnailing never competes with
+the artist's player; nothing blocks the loop (decoding runs on Qt's media threads).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+
+log = logging.getLogger(__name__)
+THUMB_HEIGHT = 90
+
+
+class ThumbnailMaker(QObject):
+    made = Signal(str, str)  # key (the job's local id), thumbnail path
+
+    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self._queue: deque[tuple[str, Path]] = deque()
+        self._current: tuple[str, Path] | None = None
+        self._player = QMediaPlayer(self)
+        self._sink = QVideoSink(self)
+        self._player.setVideoSink(self._sink)
+        self._sink.videoFrameChanged.connect(self._on_frame)
+        self._player.errorOccurred.connect(self._on_error)
+
+    def request(self, key: str, video: Path) -> None:
+        self._queue.append((key, video))
+        if self._current is None:
+            self._next()
+
+    def pending(self) -> int:
+        return len(self._queue) + (self._current is not None)
+
+    def _next(self) -> None:
+        self._current = self._queue.popleft() if self._queue else None
+        if self._current is None:
+            self._player.setSource(QUrl())
+            return
+        self._player.setSource(QUrl.fromLocalFile(str(self._current[1])))
+        self._player.play()
+
+    def _on_frame(self, frame: QVideoFrame) -> None:
+        if self._current is None or not frame.isValid():
+            return
+        key, video = self._current
+        image = frame.toImage()
+        if image.isNull():
+            return
+        self._player.stop()
+        thumb = image.scaledToHeight(THUMB_HEIGHT, Qt.TransformationMode.SmoothTransformation)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{video.stem}.jpg"
+        if thumb.save(str(path), b"JPG", 85):
+            self.made.emit(key, str(path))
+        else:
+            log.warning("could not save the thumbnail %s", path)
+        self._next()
+
+    def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
+        if self._current is not None:
+            log.warning("no thumbnail for %s: %s", self._current[1].name, text)
+        self._next()
