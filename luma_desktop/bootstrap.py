@@ -83,9 +83,11 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         )
         errors = ErrorHub()
         tasks = TaskGroup(on_error=errors.report_exception)
-        stack.push_async_callback(tasks.close)
+        queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"))
+        stack.callback(queue.close)
+        stack.push_async_callback(tasks.close)  # first of all: no job runs on
         yield Studio(
-            queue=JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails")),
+            queue=queue,
             settings=settings,
             keys=keys,
             errors=errors,

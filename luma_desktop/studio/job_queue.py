@@ -50,7 +50,15 @@ class JobQueue(QObject):
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.model.refresh_elapsed)
         self._ticker.start()
-        engine.subscribe(self._on_event)
+        self._unsubscribe = engine.subscribe(self._on_event)
+
+    def close(self) -> None:
+        """Before the store closes: no more updates reach it or the model."""
+        self._ticker.stop()
+        self._unsubscribe()
+        if self._thumbnails is not None:
+            self._thumbnails.made.disconnect(self._thumbnail_made)
+            self._thumbnails.close()
 
     # -- start-up ------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QImageWriter
 
 from luma_desktop.core.images import KeyframeError, prepare_image_bytes
 from luma_desktop.core.keyframes import parse_keyframe_source
@@ -21,6 +21,7 @@ from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, 
 from luma_desktop.studio.tasks import TaskGroup
 
 PREVIEW_SIZE = 160
+_UNEXPECTED = "This image could not be prepared (details are in the log file)."
 _Work = Coroutine[Any, Any, tuple[Keyframe, QImage | None]]
 
 
@@ -80,10 +81,14 @@ class KeyframeSlotModel(QObject):
     async def _finish(self, ticket: int, work: _Work) -> None:
         try:
             keyframe, preview = await work
-        except KeyframeError as exc:
+        except Exception as exc:
+            # Never leave the slot stuck "preparing": say what happened at the slot.
             if ticket == self._ticket:
-                self.busy, self.error = False, str(exc)
+                self.busy = False
+                self.error = str(exc) if isinstance(exc, KeyframeError) else _UNEXPECTED
                 self.changed.emit()
+            if not isinstance(exc, KeyframeError):
+                raise
             return
         if ticket == self._ticket:
             self._set(keyframe, preview, _describe(keyframe))
@@ -126,7 +131,9 @@ def _png_bytes(image: QImage) -> bytes:
     array = QByteArray()
     buffer = QBuffer(array)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"PNG")
+    # QImageWriter, not QImage.save: PySide6 refuses the bytes format its stubs ask for.
+    if not QImageWriter(buffer, QByteArray(b"PNG")).write(image):
+        raise KeyframeError("The image could not be encoded.")
     buffer.close()
     return bytes(array.data())
 

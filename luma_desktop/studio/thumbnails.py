@@ -10,7 +10,8 @@ import logging
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, QObject, Qt, QUrl, Signal
+from PySide6.QtGui import QImageWriter
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,13 @@ class ThumbnailMaker(QObject):
         if self._current is None:
             self._next()
 
+    def close(self) -> None:
+        """Stop: nothing more is made (the store may be closing)."""
+        self._queue.clear()
+        self._current = None
+        self._player.stop()
+        self._player.setSource(QUrl())
+
     def pending(self) -> int:
         return len(self._queue) + (self._current is not None)
 
@@ -58,7 +66,9 @@ class ThumbnailMaker(QObject):
         thumb = image.scaledToHeight(THUMB_HEIGHT, Qt.TransformationMode.SmoothTransformation)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{video.stem}.jpg"
-        if thumb.save(str(path), b"JPG", 85):
+        writer = QImageWriter(str(path), QByteArray(b"jpg"))
+        writer.setQuality(85)
+        if writer.write(thumb):
             self.made.emit(key, str(path))
         else:
             log.warning("could not save the thumbnail %s", path)

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 import qasync
 from PySide6.QtCore import QTimer, SignalInstance
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
@@ -27,13 +29,20 @@ def pytest_asyncio_loop_factories(
 
 
 @pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """For sync qtbot tests whose code spawns asyncio tasks."""
+def qloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
+    """For sync qtbot tests whose code spawns asyncio tasks: a qasync loop made current."""
     loop = qasync.QEventLoop(qapp, already_running=True)
+    # Our own executor for asyncio.to_thread, so its threads are joined at the end
+    # (qasync's default one is only shut down by close(), which a running loop refuses).
+    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qloop-test")
+    loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
     yield loop
-    for task in asyncio.all_tasks(loop):
+    leftover = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in leftover:
         task.cancel()
+    qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=5000)
+    executor.shutdown(wait=True, cancel_futures=True)
     asyncio.set_event_loop(None)
 
 

@@ -1,0 +1,1 @@
+"""The QtWidgets face of the studio."""

@@ -1,0 +1,213 @@
+"""The studio window: prompt and keyframes on the left, the player in the middle,
+the jobs on the right, one error area on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from luma_desktop import __version__
+from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
+from luma_desktop.core.store import JobRecord
+from luma_desktop.studio.session import Studio
+from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
+from luma_desktop.ui.job_list import JobListView
+from luma_desktop.ui.player import PlayerWidget
+from luma_desktop.ui.prompt_panel import PromptPanel
+from luma_desktop.ui.settings_dialog import SettingsDialog
+
+DEMO_TEXT = (
+    "Demo mode: clips come from a built-in simulator and no tokens are spent. "
+    "Enter your AI/ML API key to make real clips."
+)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, studio: Studio) -> None:
+        super().__init__()
+        self.studio = studio
+        self.setWindowTitle("Luma Desktop — Demo mode" if studio.demo else "Luma Desktop")
+        self.resize(1400, 820)
+        self.setAcceptDrops(False)
+
+        self.prompt_panel = PromptPanel(studio.frame0, studio.frame1)
+        prefs = studio.settings.prefs
+        self.prompt_panel.set_defaults(
+            prefs.aspect_ratio, prefs.model, prefs.resolution, prefs.duration
+        )
+        self.player = PlayerWidget()
+        self.job_list = JobListView(studio.queue)
+        self.error_banner = ErrorBanner()
+        self.demo_banner = InfoBanner()
+        self._build_layout()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect()
+        if studio.demo:
+            self.demo_banner.show_info(DEMO_TEXT, "Enter your API key")
+        for problem in studio.settings.problems:
+            self.statusBar().showMessage(problem, 10_000)
+        self.prompt_panel.focus_prompt()  # the artist can start typing at once
+
+    # -- layout ----------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        left = QScrollArea()
+        left.setWidget(self.prompt_panel)
+        left.setWidgetResizable(True)
+        left.setMinimumWidth(360)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(self.player)
+        splitter.addWidget(self.job_list)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([400, 680, 340])
+        splitter.setChildrenCollapsible(False)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 4)
+        layout.setSpacing(6)
+        layout.addWidget(self.demo_banner)
+        layout.addWidget(self.error_banner)
+        layout.addWidget(splitter, 1)
+        self.setCentralWidget(central)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("&File")
+        settings = QAction("&Settings…", self)
+        settings.setShortcuts(
+            [QKeySequence("Ctrl+,"), QKeySequence(QKeySequence.StandardKey.Preferences)]
+        )
+        settings.setToolTip("API key, gateway address, download folder, proxy")
+        settings.triggered.connect(self.open_settings)
+        file_menu.addAction(settings)
+        file_menu.addSeparator()
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+        help_menu = self.menuBar().addMenu("&Help")
+        about = QAction("&About Luma Desktop", self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.demo_badge = QLabel(" DEMO ")
+        self.demo_badge.setToolTip("Running against the built-in simulator: no tokens are spent.")
+        self.demo_badge.setStyleSheet(
+            "background: #b07a1e; color: white; border-radius: 3px; font-weight: bold;"
+        )
+        self.demo_badge.setVisible(self.studio.demo)
+        bar.addPermanentWidget(self.demo_badge)
+
+    def _connect(self) -> None:
+        queue, errors = self.studio.queue, self.studio.errors
+        self.prompt_panel.generate_requested.connect(self.submit)
+        queue.job_ready.connect(self._on_job_ready)
+        queue.spent_changed.connect(self.prompt_panel.set_spent)
+        queue.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        errors.raised.connect(self.error_banner.show_error)
+        errors.cleared.connect(self.error_banner.clear)
+        self.error_banner.settings_requested.connect(self.open_settings)
+        self.demo_banner.action_clicked.connect(self.open_settings)
+        self.job_list.play_requested.connect(self.play)
+        self.job_list.reuse_requested.connect(self.reuse)
+        self.job_list.open_settings_requested.connect(self.open_settings)
+        self.player.frame_requested.connect(self._use_frame)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def submit(self, request: GenerationRequest) -> bool:
+        """Generate, after the guards against spending tokens by accident."""
+        queue = self.studio.queue
+        if queue.is_repeat(request) and not self.confirm_repeat():
+            return False
+        if not self.studio.demo and self.studio.settings.prefs.confirm_spend:
+            go, never_again = self.confirm_spend()
+            if not go:
+                return False
+            if never_again:
+                self.studio.settings.update(confirm_spend=False)
+        queue.generate(request)
+        self.statusBar().showMessage("Sent. You can keep working while it dreams.", 5000)
+        return True
+
+    def confirm_repeat(self) -> bool:
+        answer = QMessageBox.question(
+            self,
+            "Send the same request again?",
+            "You just sent this exact request. Send it again and spend another "
+            f"{PRICE_TOKENS:,} tokens?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def confirm_spend(self) -> tuple[bool, bool]:
+        """(go ahead, don't ask again)."""
+        box = QMessageBox(self)
+        box.setWindowTitle("Spend tokens?")
+        box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
+        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Ok).setText("Generate")
+        never = QCheckBox("Don't ask again")
+        box.setCheckBox(never)
+        go = box.exec() == QMessageBox.StandardButton.Ok
+        return go, never.isChecked()
+
+    def play(self, job: JobRecord) -> None:
+        if job.video_path:
+            self.player.play_file(Path(job.video_path), loop=bool(job.body.get("loop")))
+
+    def _on_job_ready(self, job: JobRecord) -> None:
+        if self.player.current_path() is None or not self.player.media_player.isPlaying():
+            self.play(job)
+
+    def reuse(self, job: JobRecord) -> None:
+        self.prompt_panel.set_request(GenerationRequest.from_body(dict(job.body)))
+        self.prompt_panel.focus_prompt()
+
+    def _use_frame(self, image: QImage, frame: str) -> None:
+        slot = self.studio.frame0 if frame == "frame0" else self.studio.frame1
+        slot.load_image(image, "frame from the player")
+
+    def open_settings(self) -> None:
+        studio = self.studio
+        dialog = SettingsDialog(
+            studio.settings, studio.keys, self, test_connection=studio.check_connection
+        )
+        dialog.key_changed.connect(self._key_changed)
+        dialog.exec()
+
+    def _key_changed(self) -> None:
+        if self.studio.demo:
+            self.demo_banner.show_info(
+                "Key saved. Restart Luma Desktop to leave demo mode and use your real library."
+            )
+        else:
+            self.studio.queue.retry_paused()
+            self.studio.errors.clear()
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About Luma Desktop",
+            f"Luma Desktop {__version__}\nGenerate, extend and review Luma Dream Machine video.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.player.stop()
+        super().closeEvent(event)
