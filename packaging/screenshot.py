@@ -1,0 +1,88 @@
+"""Takes the README's screenshot: the real window in demo mode, mid-work.
+
+Run under a real X server (Xvfb) so fonts and styles render as on a desktop:
+
+    xvfb-run -s "-screen 0 1600x900x24" .venv/bin/python packaging/screenshot.py out.png
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_API", "pyside6")
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+
+import qasync
+
+from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.store import JobStatus
+from luma_desktop.sim import SimConfig
+from luma_desktop.ui.main_window import MainWindow
+from luma_desktop.ui.theme import apply_dark_theme
+
+PROMPTS = [
+    "a paper lantern drifting on a night lake, slow dolly in",
+    "macro shot of dew on a spider web at sunrise",
+    "a red fox trotting through fresh snow, tracking shot",
+    "neon rain on a Tokyo side street, handheld",
+    "a lighthouse beam sweeping over a stormy sea [fail]",
+]
+
+
+async def until(condition: object, timeout: float = 30.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition() and loop.time() < deadline:  # type: ignore[operator]
+        await asyncio.sleep(0.05)
+
+
+async def shoot(out: Path) -> None:
+    data = Path(tempfile.mkdtemp(prefix="luma-shot-"))
+    sim = SimConfig(api_key=None, queued_seconds=1.0, dreaming_seconds=2.0, hold_seconds=30.0)
+    async with open_studio(Options(demo=True, data_dir=data, sim_config=sim)) as studio:
+        window = MainWindow(studio)
+        window.resize(1560, 860)
+        window.show()
+        studio.queue.load()
+        for prompt in PROMPTS:
+            studio.queue.generate(GenerationRequest(prompt, aspect_ratio="16:9"))
+        ready = lambda: sum(j.status is JobStatus.READY for j in studio.queue.model.jobs())  # noqa: E731
+        await until(lambda: ready() >= 4)
+        studio.queue.generate(GenerationRequest("a hummingbird hovering at a flower, 240 fps"))
+        studio.queue.generate(GenerationRequest("timelapse of clouds over mountains", loop=True))
+        image = QImage(320, 180, QImage.Format.Format_RGB32)
+        image.fill(QColor(40, 90, 160))
+        image.save(str(data / "keyframe.png"))
+        studio.frame0.load_file(data / "keyframe.png")
+        window.prompt_panel.prompt_edit.setPlainText(
+            "the lantern rises into the sky as fireworks bloom"
+        )
+        await until(lambda: studio.frame0.keyframe is not None)
+        await until(lambda: window.player.media_player.position() > 600)
+        await asyncio.sleep(0.3)
+        # The screen, not window.grab(): video surfaces come back blank from grab().
+        screen = QApplication.primaryScreen()
+        geometry = window.frameGeometry()
+        shot = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
+        shot.save(str(out))
+        print(f"saved {out}")
+        window.close()
+
+
+def main() -> None:
+    out = Path(sys.argv[1] if len(sys.argv) > 1 else "resources/screenshots/studio.png")
+    app = QApplication(sys.argv[:1])
+    app.setQuitOnLastWindowClosed(False)
+    apply_dark_theme(app)
+    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        runner.run(shoot(out.resolve()))
+
+
+if __name__ == "__main__":
+    main()
