@@ -14,10 +14,9 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
+import qasync
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
-
-import qasync
 
 from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core.request import GenerationRequest
@@ -52,7 +51,7 @@ async def shoot(out: Path) -> None:
         studio.queue.load()
         for prompt in PROMPTS:
             studio.queue.generate(GenerationRequest(prompt, aspect_ratio="16:9"))
-        ready = lambda: sum(j.status is JobStatus.READY for j in studio.queue.model.jobs())  # noqa: E731
+        ready = lambda: sum(j.status is JobStatus.READY for j in studio.queue.model.jobs())
         await until(lambda: ready() >= 4)
         studio.queue.generate(GenerationRequest("a hummingbird hovering at a flower, 240 fps"))
         studio.queue.generate(GenerationRequest("timelapse of clouds over mountains", loop=True))
