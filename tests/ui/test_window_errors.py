@@ -1,0 +1,117 @@
+"""What the artist sees when things go wrong, and where demo mode keeps its data."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import keyring.backends.fail
+import pytest
+from PySide6.QtWidgets import QApplication
+
+from luma_desktop.bootstrap import Options, open_studio, wants_demo
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.secrets import KeyStore
+from luma_desktop.core.store import JobStatus
+from luma_desktop.sim import SimServer
+from luma_desktop.ui.main_window import MainWindow
+from tests.conftest import SIM_KEY, fast_sim_config
+from tests.ui.conftest import wait_until
+
+
+@contextlib.asynccontextmanager
+async def real_window(
+    tmp_path: Path, sim: SimServer, key: str, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[MainWindow]:
+    """Not demo mode: a configured key and gateway (the simulator plays the gateway)."""
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    keys = KeyStore()
+    keys.set(key)
+    options = Options(base_url=sim.base_url, data_dir=tmp_path / "data")
+    async with open_studio(options, keys) as studio:
+        window = MainWindow(studio)
+        monkeypatch.setattr(window, "confirm_spend", lambda: (True, False))
+        window.show()
+        yield window
+        window.close()
+        window.deleteLater()
+
+
+async def test_bad_key_says_check_your_key_with_the_settings_action(
+    tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with real_window(tmp_path, sim, "not-the-key", monkeypatch) as window:
+        opened: list[bool] = []
+        monkeypatch.setattr(window, "open_settings", lambda: opened.append(True))
+        window.error_banner.settings_requested.disconnect()
+        window.error_banner.settings_requested.connect(window.open_settings)
+        assert window.submit(GenerationRequest("a refused shot"))
+        banner = window.error_banner
+        await wait_until(lambda: banner.isVisible() and banner.error is not None)
+        assert banner.title_label.text() == "Check your API key"
+        assert banner.action_button.isVisible()
+        banner.action_button.click()
+        assert opened == [True]
+        (job,) = window.studio.queue.model.jobs()
+        assert job.status is JobStatus.REFUSED
+        assert "not-the-key" not in banner.message_label.text()
+        assert not window.demo_badge.isVisible()
+        assert window.windowTitle() == "Luma Desktop"
+
+
+async def test_rate_limit_is_shown_as_retrying(
+    tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.faults.rate_limits = 1
+    sim.faults.retry_after = 1
+    async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
+        banner = window.error_banner
+        shown: list[str] = []
+        window.studio.errors.raised.connect(lambda e: shown.append(e.title + ": " + e.message))
+        window.submit(GenerationRequest("a busy afternoon"))
+        await wait_until(lambda: bool(shown))
+        assert banner.severity == "warning"
+        assert "Retrying in" in banner.message_label.text()
+        await wait_until(
+            lambda: any(j.status is JobStatus.READY for j in window.studio.queue.model.jobs()),
+            timeout=20,
+        )
+        assert sim.counts["create"] == 2  # one 429, then the accepted one
+
+
+async def test_confirmation_outside_demo_can_be_turned_off(
+    tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
+        asked: list[bool] = []
+        monkeypatch.setattr(window, "confirm_spend", lambda: asked.append(True) or (True, True))
+        window.submit(GenerationRequest("first"))
+        window.submit(GenerationRequest("second"))
+        assert asked == [True]  # "don't ask again" was ticked the first time
+        assert window.studio.settings.prefs.confirm_spend is False
+        monkeypatch.setattr(window, "confirm_spend", lambda: (False, False))
+        window.studio.settings.update(confirm_spend=True)
+        assert window.submit(GenerationRequest("third")) is False
+        await wait_until(lambda: sim.counts["create"] == 2)
+
+
+async def test_demo_mode_first_start_keeps_its_own_data(tmp_path: Path) -> None:
+    base = tmp_path / "data"
+    keys = KeyStore(keyring.backends.fail.Keyring())  # no keychain and no key: demo
+    assert wants_demo(Options(), keys)
+    options = Options(data_dir=base, sim_config=fast_sim_config(api_key=None))
+    async with open_studio(options, keys) as studio:
+        assert studio.demo
+        assert studio.data_dir == base / "demo"
+        assert studio.simulator is not None
+        studio.queue.generate(GenerationRequest("demo clip"))
+        await wait_until(
+            lambda: any(j.status is JobStatus.READY for j in studio.queue.model.jobs()), timeout=20
+        )
+        (job,) = studio.queue.model.jobs()
+    assert Path(job.video_path or "").is_relative_to(base / "demo")
+    assert not (base / "jobs.sqlite3").exists()  # the real library was never touched
+    assert (base / "demo" / "jobs.sqlite3").exists()
