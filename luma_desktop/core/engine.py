@@ -135,10 +135,19 @@ class JobEngine:
                 job = self.store.get(local_id)
         return job
 
-    async def resume_all(self) -> list[JobRecord]:
-        """At start-up: every unfinished job, staggered, a few at a time."""
+    def prepare_resume(self) -> list[JobRecord]:
+        """At start-up: lost create answers become ``unknown``; ready clips whose file is
+        gone or partial go back to downloading. Returns every job to resume."""
         self.store.mark_interrupted_submissions()
-        jobs = self.store.with_status(*(s for s in JobStatus if s.active))
+        for local_id in self.store.ready_with_missing_files():
+            job = self.store.update(local_id, status=JobStatus.DOWNLOADING)
+            log.info("job %s: the clip is missing; downloading it again", local_id)
+            self.emit(EventKind.CHANGED, job)
+        return self.store.with_status(*(s for s in JobStatus if s.active))
+
+    async def resume_all(self) -> list[JobRecord]:
+        """Every unfinished job, staggered, a few at a time."""
+        jobs = self.prepare_resume()
         gate = asyncio.Semaphore(self.policy.max_resumes_at_once)
 
         async def resume(index: int, job: JobRecord) -> JobRecord:

@@ -196,6 +196,37 @@ class JobStore:
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
 
+    def search(
+        self, text: str = "", statuses: Iterable[JobStatus] = (), limit: int = -1
+    ) -> list[JobRecord]:
+        """Jobs whose prompt contains ``text`` (any case), newest first."""
+        where, args = ["prompt LIKE ? ESCAPE '\\'"], [f"%{_escape_like(text)}%"]
+        wanted = [s.value for s in statuses]
+        if wanted:
+            where.append(f"status IN ({', '.join('?' * len(wanted))})")
+            args.extend(wanted)
+        rows = self._db.execute(
+            f"SELECT * FROM jobs WHERE {' AND '.join(where)} "  # noqa: S608 (fixed fragments)
+            "ORDER BY created_at DESC LIMIT ?",
+            [*args, limit],
+        ).fetchall()
+        return [_from_row(r) for r in rows]
+
+    def children(self, generation_id: str) -> list[JobRecord]:
+        """Jobs that have ``generation_id`` among their parents (they extend it)."""
+        rows = self._db.execute(
+            "SELECT * FROM jobs WHERE parents LIKE ? ORDER BY created_at",
+            (f'%"{generation_id}"%',),
+        ).fetchall()
+        return [_from_row(r) for r in rows if generation_id in json.loads(r["parents"])]
+
+    def ready_with_missing_files(self) -> list[str]:
+        """Local ids of ready jobs whose clip is gone or partial (to download again)."""
+        rows = self._db.execute(
+            "SELECT local_id, video_path FROM jobs WHERE status = ?", (JobStatus.READY.value,)
+        ).fetchall()
+        return [r["local_id"] for r in rows if not r["video_path"] or not _is_file(r["video_path"])]
+
     def delete(self, local_id: str) -> None:
         self._db.execute("DELETE FROM jobs WHERE local_id = ?", (local_id,))
 
@@ -212,6 +243,14 @@ class JobStore:
             )
             for job in stuck
         ]
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _is_file(path: str) -> bool:
+    return Path(path).is_file()
 
 
 def _to_sql(name: str, value: Any) -> Any:

@@ -192,7 +192,10 @@ async def _stream(
             if mark is not None and mark > sent:
                 limit = min(limit, mark - sent)
         piece = payload.read(start + sent, min(end, start + sent + limit))
-        await resp.write(piece)
+        try:
+            await resp.write(piece)
+        except ConnectionError:  # the client went away (or was killed): nothing to answer
+            return False
         sent += len(piece)
         if rate:
             await asyncio.sleep(len(piece) / rate)

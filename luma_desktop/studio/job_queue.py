@@ -65,17 +65,16 @@ class JobQueue(QObject):
     def load(self) -> None:
         """Show recent jobs and every unfinished one; resume the unfinished (staggered)."""
         store = self.engine.store
-        store.mark_interrupted_submissions()
+        active = self.engine.prepare_resume()
         for job in reversed(store.recent(SHOWN_AT_START)):
             self.model.upsert(job)
             if job.status is JobStatus.READY:
                 self._want_thumbnail(job)
-        for job in store.with_status(JobStatus.UNKNOWN, *(s for s in JobStatus if s.active)):
+        for job in [*store.with_status(JobStatus.UNKNOWN), *active]:
             self.model.upsert(job)
-        self._tasks.spawn(self._resume(), name="resume")
+        self._tasks.spawn(self._resume(active), name="resume")
 
-    async def _resume(self) -> None:
-        active = self.engine.store.with_status(*(s for s in JobStatus if s.active))
+    async def _resume(self, active: list[JobRecord]) -> None:
         for index, job in enumerate(active):
             await self.engine.policy.sleep(self.engine.policy.resume_stagger if index else 0)
             self.track(job.local_id)

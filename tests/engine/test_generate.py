@@ -129,3 +129,19 @@ async def test_no_key_sends_nothing(sim: SimServer, make_engine: EngineFactory) 
     assert job.status is JobStatus.REFUSED
     assert job.error_kind == "auth"
     assert sim.counts["create"] == 0
+
+
+async def test_a_ready_clip_whose_file_vanished_downloads_again(
+    sim: SimServer, make_engine: EngineFactory, store: JobStore
+) -> None:
+    engine = make_engine(sim)
+    job = await engine.generate(GenerationRequest("keep me safe"))
+    clip = Path(job.video_path or "")
+    clip.unlink()
+    sim.expire_links()  # and its CDN link expired meanwhile
+
+    (again,) = await engine.resume_all()
+
+    assert again.status is JobStatus.READY
+    assert clip.read_bytes()[4:8] == b"ftyp"
+    assert sim.counts["create"] == 1
