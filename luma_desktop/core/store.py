@@ -102,6 +102,7 @@ CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at DESC);
 _SCHEMA_VERSION = 1
 _JSON_COLUMNS = frozenset({"body", "parents", "raw"})
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
+_LIGHT = ", ".join(c for c in _COLUMNS if c != "raw")
 
 
 class JobStore:
@@ -199,14 +200,17 @@ class JobStore:
     def search(
         self, text: str = "", statuses: Iterable[JobStatus] = (), limit: int = -1
     ) -> list[JobRecord]:
-        """Jobs whose prompt contains ``text`` (any case), newest first."""
+        """Jobs whose prompt contains ``text`` (any case), newest first.
+
+        For lists of thousands: the last raw answer (``raw``) is left out; ``get``
+        has it."""
         where, args = ["prompt LIKE ? ESCAPE '\\'"], [f"%{_escape_like(text)}%"]
         wanted = [s.value for s in statuses]
         if wanted:
             where.append(f"status IN ({', '.join('?' * len(wanted))})")
             args.extend(wanted)
         rows = self._db.execute(
-            f"SELECT * FROM jobs WHERE {' AND '.join(where)} "  # noqa: S608 (fixed fragments)
+            f"SELECT {_LIGHT} FROM jobs WHERE {' AND '.join(where)} "  # noqa: S608 (fixed)
             "ORDER BY created_at DESC LIMIT ?",
             [*args, limit],
         ).fetchall()
@@ -262,7 +266,8 @@ def _to_sql(name: str, value: Any) -> Any:
 
 
 def _from_row(row: sqlite3.Row) -> JobRecord:
-    data = {name: row[name] for name in _COLUMNS}
+    present = row.keys()
+    data = {name: row[name] if name in present else None for name in _COLUMNS}
     for name in _JSON_COLUMNS:
         if data[name] is not None:
             data[name] = json.loads(data[name])

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QSlider,
     QStackedWidget,
     QStyle,
+    QStyleOptionSlider,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,6 +44,7 @@ FALLBACK_FPS = 24.0
 EMPTY_TEXT = "Finished clips play here"
 _MAX_WIDGET_SIZE = 16777215  # QWIDGETSIZE_MAX, which PySide6 does not export
 _SP = QStyle.StandardPixmap
+_SC = QStyle.SubControl
 
 # (name, tooltip, standard icon or text, checkable), in the order they sit in the row
 _BUTTONS: tuple[tuple[str, str, QStyle.StandardPixmap | str, bool], ...] = (
@@ -85,12 +87,17 @@ class _Scrubber(QSlider):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            value = QStyle.sliderValueFromPosition(
-                self.minimum(), self.maximum(), round(event.position().x()), self.width()
-            )
+            option = QStyleOptionSlider()
+            self.initStyleOption(option)
+            control = QStyle.ComplexControl.CC_Slider
+            groove = self.style().subControlRect(control, option, _SC.SC_SliderGroove, self)
+            handle = self.style().subControlRect(control, option, _SC.SC_SliderHandle, self)
+            # Centre the handle under the pointer, so the press below turns into a drag.
+            x = round(event.position().x()) - groove.x() - handle.width() // 2
+            span = groove.width() - handle.width()
+            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x, span)
             self.setValue(value)
-            # sliderMoved is what seeks; emitting it here makes a click seek like a drag.
-            self.sliderMoved.emit(value)
+            self.sliderMoved.emit(value)  # sliderMoved is what seeks, as for a drag
         super().mousePressEvent(event)
 
 
@@ -134,6 +141,8 @@ class PlayerWidget(QWidget):
 
     def _build_pages(self) -> None:
         self._empty_label = self._message_label(EMPTY_TEXT)
+        # Quieter text for the empty state; an error keeps the normal, readable color.
+        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self._error_label = self._message_label("")
         self._area = QScrollArea()
         self._area.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -153,13 +162,17 @@ class PlayerWidget(QWidget):
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         label.setWordWrap(True)
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         return label
 
     def _build_controls(self) -> None:
-        self._controls = QHBoxLayout()
+        # Two rows: the scrubber gets the full width, which a row shared with the buttons
+        # squeezed to a few pixels in a narrow window.
+        self._controls = QVBoxLayout()
         self._controls.setContentsMargins(4, 2, 4, 2)
+        self._add_scrubber()
+        row = QHBoxLayout()
+        self._controls.addLayout(row)
         slots: dict[str, Callable[..., object]] = {
             "play": self.toggle_play,
             "back": lambda: self.step_frame(-1),
@@ -173,8 +186,8 @@ class PlayerWidget(QWidget):
         }
         self._buttons: dict[str, QToolButton] = {}
         for name, tip, look, checkable in _BUTTONS:
-            if name == "mute":  # the scrubber and time sit between the two button groups
-                self._add_scrubber()
+            if name == "mute":  # transport on the left, view and frame picking on the right
+                row.addStretch(1)
             button = QToolButton()
             button.setToolTip(tip)
             button.setAutoRaise(True)
@@ -186,7 +199,7 @@ class PlayerWidget(QWidget):
             # Buttons never take focus, so Space stays play/pause instead of "click button".
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(slots[name])
-            self._controls.addWidget(button)
+            row.addWidget(button)
             self._buttons[name] = button
         # Controls that mean nothing without a clip, greyed out until one loads.
         self._clip_controls: list[QWidget] = [self._scrubber]
@@ -194,14 +207,16 @@ class PlayerWidget(QWidget):
         self._clip_controls += [self._buttons[n] for n in ("frame0", "frame1")]
 
     def _add_scrubber(self) -> None:
+        row = QHBoxLayout()
+        self._controls.addLayout(row)
         self._scrubber = _Scrubber(Qt.Orientation.Horizontal)
         self._scrubber.setToolTip("Drag or click to move through the clip")
         self._scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._scrubber.sliderMoved.connect(self.media_player.setPosition)
-        self._controls.addWidget(self._scrubber, 1)
+        row.addWidget(self._scrubber, 1)
         self._time_label = QLabel(f"{format_time(0)} / {format_time(0)}")
         self._time_label.setToolTip("Position / length of the clip")
-        self._controls.addWidget(self._time_label)
+        row.addWidget(self._time_label)
 
     def _build_shortcuts(self) -> None:
         keys: list[tuple[str, Callable[[], None]]] = [
@@ -269,6 +284,7 @@ class PlayerWidget(QWidget):
         self._last_frame = QVideoFrame()
         self._pages.setCurrentWidget(self._empty_label)
         self._set_enabled_controls(False)
+        self._reset_time()
 
     def current_path(self) -> Path | None:
         return self._path
@@ -426,8 +442,14 @@ class PlayerWidget(QWidget):
 
     def _show_error(self, text: str) -> None:
         self._error_label.setText(text)
+        self._reset_time()
         self._pages.setCurrentWidget(self._error_label)
         self._set_enabled_controls(False)
+
+    def _reset_time(self) -> None:
+        # Unloading does not always report a zero duration, and the old one no longer applies.
+        self._scrubber.setRange(0, 0)
+        self._time_label.setText(f"{format_time(0)} / {format_time(0)}")
 
     def _set_enabled_controls(self, enabled: bool) -> None:
         for widget in self._clip_controls:

@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QSlider, QToolButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.sim import clips_dir
@@ -99,6 +100,16 @@ def test_empty_state_before_any_file(player: PlayerWidget) -> None:
     assert all(b.toolTip() for b in player.findChildren(QToolButton))
 
 
+def test_clear_returns_to_the_empty_state(qtbot: QtBot, player: PlayerWidget) -> None:
+    start(qtbot, player, LANDSCAPE)
+    player.clear()
+    visible = [label.text() for label in player.findChildren(QLabel) if label.isVisible()]
+    assert EMPTY_TEXT in visible
+    assert "0:00.0 / 0:00.0" in visible
+    assert player.current_path() is None
+    assert player.current_frame() is None
+
+
 def test_decoded_frames_reach_the_sink(qtbot: QtBot, player: PlayerWidget) -> None:
     log = start(qtbot, player, LANDSCAPE)
     qtbot.waitUntil(lambda: log.count >= 5, timeout=TIMEOUT_MS)
@@ -145,11 +156,11 @@ def test_space_toggles_play_and_pause(qtbot: QtBot, player: PlayerWidget) -> Non
     start(qtbot, player, LANDSCAPE, loop=True)
     focus(qtbot, player)
     with qtbot.waitSignal(player.playing_changed, timeout=TIMEOUT_MS) as paused:
-        qtbot.keyClick(player, Qt.Key.Key_Space)
+        QTest.keyClick(player, Qt.Key.Key_Space)
     assert paused.args == [False]
     assert player.media_player.playbackState() == State.PausedState
     with qtbot.waitSignal(player.playing_changed, timeout=TIMEOUT_MS) as resumed:
-        qtbot.keyClick(player, Qt.Key.Key_Space)
+        QTest.keyClick(player, Qt.Key.Key_Space)
     assert resumed.args == [True]
 
 
@@ -160,14 +171,14 @@ def test_period_and_comma_step_one_frame(qtbot: QtBot, player: PlayerWidget) -> 
     assert media.position() == 0
     focus(qtbot, player)
     seen = log.count
-    qtbot.keyClick(player, Qt.Key.Key_Period)
+    QTest.keyClick(player, Qt.Key.Key_Period)
     qtbot.waitUntil(lambda: media.position() > 0 and log.count > seen, timeout=TIMEOUT_MS)
     assert 40 <= media.position() <= 45  # one frame at 24 fps is 41.7 ms
     assert abs(log.last.startTime() - 41_667) < 1_000  # and that frame is what is shown
-    qtbot.keyClick(player, Qt.Key.Key_Period)
+    QTest.keyClick(player, Qt.Key.Key_Period)
     qtbot.waitUntil(lambda: media.position() > 45, timeout=TIMEOUT_MS)
     assert 82 <= media.position() <= 86
-    qtbot.keyClick(player, Qt.Key.Key_Comma)
+    QTest.keyClick(player, Qt.Key.Key_Comma)
     qtbot.waitUntil(lambda: media.position() < 82, timeout=TIMEOUT_MS)
     assert 40 <= media.position() <= 45
     assert media.playbackState() == State.PausedState
@@ -179,16 +190,31 @@ def test_step_pauses_a_playing_clip(qtbot: QtBot, player: PlayerWidget) -> None:
     qtbot.waitUntil(lambda: player.media_player.playbackState() == State.PausedState)
 
 
+def test_time_label_and_scrubber_click_seeks(qtbot: QtBot, player: PlayerWidget) -> None:
+    start(qtbot, player, LANDSCAPE, autoplay=False)
+    time_label = next(x for x in player.findChildren(QLabel) if x.toolTip().startswith("Position"))
+    qtbot.waitUntil(lambda: time_label.text() == "0:00.0 / 0:02.0", timeout=TIMEOUT_MS)
+    scrubber = player.findChild(QSlider)
+    assert scrubber is not None
+    assert scrubber.toolTip()
+    click_at = QPoint(scrubber.width() * 3 // 4, scrubber.height() // 2)
+    QTest.mouseClick(scrubber, Qt.MouseButton.LeftButton, pos=click_at)
+    media = player.media_player
+    qtbot.waitUntil(lambda: 1200 < media.position() < 1800, timeout=TIMEOUT_MS)
+    assert abs(scrubber.value() - media.position()) < 50
+    qtbot.waitUntil(lambda: time_label.text().startswith("0:01."), timeout=TIMEOUT_MS)
+
+
 def test_m_mutes_and_unmutes(qtbot: QtBot, player: PlayerWidget) -> None:
     start(qtbot, player, LANDSCAPE)
     audio = player.media_player.audioOutput()
     assert audio is not None
     assert not audio.isMuted()
     focus(qtbot, player)
-    qtbot.keyClick(player, Qt.Key.Key_M)
+    QTest.keyClick(player, Qt.Key.Key_M)
     assert audio.isMuted()
     assert button(player, "Mute").isChecked()
-    qtbot.keyClick(player, Qt.Key.Key_M)
+    QTest.keyClick(player, Qt.Key.Key_M)
     assert not audio.isMuted()
 
 
@@ -203,7 +229,7 @@ def test_frame_requests_carry_the_current_frame(qtbot: QtBot, player: PlayerWidg
     assert isinstance(image, QImage)
     assert (image.width(), image.height()) == (320, 180)
     with qtbot.waitSignal(player.frame_requested, timeout=TIMEOUT_MS) as request:
-        qtbot.mouseClick(button(player, "Use this frame as the last"), Qt.MouseButton.LeftButton)
+        QTest.mouseClick(button(player, "Use this frame as the last"), Qt.MouseButton.LeftButton)
     assert request.args[1] == "frame1"
 
 
@@ -229,12 +255,12 @@ def test_actual_pixels_and_fit(qtbot: QtBot, player: PlayerWidget) -> None:
     video = player.findChild(QVideoWidget)
     assert video is not None
     focus(qtbot, player)
-    qtbot.keyClick(player, Qt.Key.Key_Z)
+    QTest.keyClick(player, Qt.Key.Key_Z)
     assert player.actual_pixels()
     ratio = player.devicePixelRatioF()
     expected = (round(240 / ratio), round(240 / ratio))
     qtbot.waitUntil(lambda: (video.width(), video.height()) == expected, timeout=TIMEOUT_MS)
-    qtbot.keyClick(player, Qt.Key.Key_Z)
+    QTest.keyClick(player, Qt.Key.Key_Z)
     assert not player.actual_pixels()
     # Fit: the video fills the area again (QVideoWidget keeps the aspect inside it).
     qtbot.waitUntil(lambda: video.width() > 240 or video.height() > 240, timeout=TIMEOUT_MS)
@@ -250,11 +276,11 @@ def test_fullscreen_and_escape_return_to_the_layout(qtbot: QtBot) -> None:
     qtbot.waitExposed(host)
     start(qtbot, player, LANDSCAPE, loop=True)
     focus(qtbot, player)
-    qtbot.keyClick(player, Qt.Key.Key_F)
+    QTest.keyClick(player, Qt.Key.Key_F)
     qtbot.waitUntil(player.isFullScreen, timeout=TIMEOUT_MS)
     assert player.is_fullscreen()
     focus(qtbot, player)
-    qtbot.keyClick(player, Qt.Key.Key_Escape)
+    QTest.keyClick(player, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: not player.isFullScreen(), timeout=TIMEOUT_MS)
     assert not player.is_fullscreen()
     assert not player.isWindow()
