@@ -267,7 +267,7 @@ def _to_sql(name: str, value: Any) -> Any:
 
 def _from_row(row: sqlite3.Row) -> JobRecord:
     present = row.keys()
-    data = {name: row[name] if name in present else None for name in _COLUMNS}
+    data: dict[str, Any] = {n: row[n] if n in present else None for n in _COLUMNS}
     for name in _JSON_COLUMNS:
         if data[name] is not None:
             data[name] = json.loads(data[name])

@@ -19,7 +19,8 @@ from PySide6.QtCore import (
 from luma_desktop.core.store import JobRecord, JobStatus
 
 GENERATION_MIME = "application/x-luma-generation"
-_Index = QModelIndex | QPersistentModelIndex
+Index = QModelIndex | QPersistentModelIndex
+_Index = Index
 
 
 class JobRole(IntEnum):
@@ -28,6 +29,7 @@ class JobRole(IntEnum):
     PROGRESS = Qt.ItemDataRole.UserRole + 3  # 0..1 while downloading, else -1
     ELAPSED = Qt.ItemDataRole.UserRole + 4  # "1:23"
     THUMBNAIL = Qt.ItemDataRole.UserRole + 5  # path of the thumbnail, or ""
+    DETAILS = Qt.ItemDataRole.UserRole + 6  # "2026-11-25 13:01 · ray-2 · 16:9 · 5s · loop"
 
 
 @dataclass(frozen=True)
@@ -110,15 +112,7 @@ class JobListModel(QAbstractListModel):
         return [GENERATION_MIME, "text/uri-list"]
 
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
-        """A ready clip, dragged: its generation id (for slots) and its file (for other apps)."""
-        mime = QMimeData()
-        jobs = [j for j in (self.job_at(i.row()) for i in indexes) if j and j.generation_id]
-        if jobs:
-            mime.setData(GENERATION_MIME, "\n".join(j.generation_id or "" for j in jobs).encode())
-            files = [QUrl.fromLocalFile(j.video_path) for j in jobs if j.video_path]
-            if files:
-                mime.setUrls(files)
-        return mime
+        return clip_mime_data([j for j in (self.job_at(i.row()) for i in indexes) if j])
 
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
@@ -185,6 +179,19 @@ class JobListModel(QAbstractListModel):
     def _changed(self, local_id: str) -> None:
         index = self.index(self._order.index(local_id))
         self.dataChanged.emit(index, index)
+
+
+def clip_mime_data(jobs: list[JobRecord]) -> QMimeData:
+    """Dragged clips: their generation ids (for keyframe slots and extension) and their
+    files as URLs (for file managers and editors)."""
+    mime = QMimeData()
+    with_ids = [j for j in jobs if j.generation_id]
+    if with_ids:
+        mime.setData(GENERATION_MIME, "\n".join(j.generation_id or "" for j in with_ids).encode())
+    files = [QUrl.fromLocalFile(j.video_path) for j in with_ids if j.video_path]
+    if files:
+        mime.setUrls(files)
+    return mime
 
 
 def video_exists(job: JobRecord) -> bool:
