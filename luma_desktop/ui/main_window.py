@@ -8,7 +8,6 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -19,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from luma_desktop import __version__
-from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
+from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.store import JobRecord
 from luma_desktop.studio.session import Studio
+from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.player import PlayerWidget
@@ -152,27 +152,11 @@ class MainWindow(QMainWindow):
         return True
 
     def confirm_repeat(self) -> bool:
-        answer = QMessageBox.question(
-            self,
-            "Send the same request again?",
-            "You just sent this exact request. Send it again and spend another "
-            f"{PRICE_TOKENS:,} tokens?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return ask_repeat(self)
 
     def confirm_spend(self) -> tuple[bool, bool]:
         """(go ahead, don't ask again)."""
-        box = QMessageBox(self)
-        box.setWindowTitle("Spend tokens?")
-        box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
-        box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
-        box.button(QMessageBox.StandardButton.Ok).setText("Generate")
-        never = QCheckBox("Don't ask again")
-        box.setCheckBox(never)
-        go = box.exec() == QMessageBox.StandardButton.Ok
-        return go, never.isChecked()
+        return ask_spend(self)
 
     def play(self, job: JobRecord) -> None:
         if job.video_path:

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 import qasync
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QObject, QSize, QTimer, SignalInstance, Slot
+from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -30,10 +31,13 @@ def pytest_asyncio_loop_factories(
 
 @pytest.fixture
 def qloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
-    """For sync qtbot tests whose code spawns asyncio tasks: a qasync loop made current."""
+    """For sync qtbot tests whose code spawns asyncio tasks: a qasync loop made current.
+
+    Torn down completely, because an ``already_running`` qasync loop otherwise stays the
+    "running loop" and keeps its timers alive into later tests.
+    """
     loop = qasync.QEventLoop(qapp, already_running=True)
-    # Our own executor for asyncio.to_thread, so its threads are joined at the end
-    # (qasync's default one is only shut down by close(), which a running loop refuses).
+    # Our own executor for asyncio.to_thread, so its threads are joined at the end.
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qloop-test")
     loop.set_default_executor(executor)
     asyncio.set_event_loop(loop)
@@ -43,7 +47,32 @@ def qloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoo
         task.cancel()
     qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=5000)
     executor.shutdown(wait=True, cancel_futures=True)
+    qapp.aboutToQuit.disconnect(loop._after_run_forever)
+    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # it never ran for real
+    asyncio.events._set_running_loop(None)
+    loop.close()
     asyncio.set_event_loop(None)
+
+
+class FrameCounter(QObject):
+    """Counts decoded frames reaching a sink, on the GUI thread.
+
+    A QObject receiver makes the connection queued: the FFmpeg backend emits
+    ``videoFrameChanged`` from its render thread, and a plain Python callable would
+    run there. It keeps sizes, never the frames (a kept frame pins decoder buffers).
+    """
+
+    def __init__(self, sink: QVideoSink) -> None:
+        super().__init__()
+        self.count = 0
+        self.last_size = QSize()
+        sink.videoFrameChanged.connect(self.on_frame)
+
+    @Slot(QVideoFrame)
+    def on_frame(self, frame: QVideoFrame) -> None:
+        if frame.isValid():
+            self.count += 1
+            self.last_size = frame.size()
 
 
 async def wait_signal(signal: SignalInstance, timeout: float = 10.0) -> tuple[Any, ...]:

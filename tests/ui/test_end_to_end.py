@@ -8,9 +8,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, QSize, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
-from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +19,7 @@ from luma_desktop.sim import SimConfig
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
-from tests.ui.conftest import wait_signal, wait_until
+from tests.ui.conftest import FrameCounter, wait_signal, wait_until
 
 FAST = SimConfig(api_key=None, queued_seconds=0.1, dreaming_seconds=0.4, hold_seconds=5.0)
 
@@ -89,8 +88,7 @@ async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Pat
     panel = window.prompt_panel
     states: list[JobStatus] = []
     studio.queue.job_changed.connect(lambda job: states.append(job.status))
-    frames: list[QVideoFrame] = []
-    window.player.video_sink().videoFrameChanged.connect(frames.append)
+    frames = FrameCounter(window.player.video_sink())
 
     qtbot.mouseClick(panel.prompt_edit.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(panel.prompt_edit, "a lantern drifting on a night lake")
@@ -118,9 +116,8 @@ async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Pat
     assert set(body) == {"prompt", "aspect_ratio", "loop", "model", "keyframes"}
 
     # The finished clip plays by itself: decoded frames reach the player's sink.
-    await wait_until(lambda: len(frames) >= 5, timeout=15)
-    image = frames[-1].toImage()
-    assert (image.width(), image.height()) == (180, 320)  # the portrait sample clip
+    await wait_until(lambda: frames.count >= 5, timeout=15)
+    assert frames.last_size == QSize(180, 320)  # the portrait sample clip
     assert window.player.current_path() == Path(job.video_path)
     assert window.windowTitle().endswith("Demo mode")
     assert window.demo_badge.isVisible()

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QUrl, Slot
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame
 from PySide6.QtMultimediaWidgets import QVideoWidget
@@ -26,18 +26,26 @@ State = QMediaPlayer.PlaybackState
 Status = QMediaPlayer.MediaStatus
 
 
-class FrameLog:
-    """Counts the frames that reach a sink and keeps the last real one."""
+class FrameLog(QObject):
+    """Counts the frames that reach a sink and keeps the last real one (as an image).
+
+    A QObject, so the connection is queued onto the GUI thread (the backend emits from
+    its render thread)."""
 
     def __init__(self, player: PlayerWidget) -> None:
+        super().__init__()
         self.count = 0
-        self.last = QVideoFrame()
+        # An image and a time, not the frame: a kept QVideoFrame pins decoder buffers.
+        self.last = QImage()
+        self.last_start = -1
         player.video_sink().videoFrameChanged.connect(self._on_frame)
 
+    @Slot(QVideoFrame)
     def _on_frame(self, frame: QVideoFrame) -> None:
         if frame.isValid():
             self.count += 1
-            self.last = frame
+            self.last = frame.toImage()
+            self.last_start = frame.startTime()
 
 
 @pytest.fixture
@@ -114,7 +122,7 @@ def test_decoded_frames_reach_the_sink(qtbot: QtBot, player: PlayerWidget) -> No
     log = start(qtbot, player, LANDSCAPE)
     qtbot.waitUntil(lambda: log.count >= 5, timeout=TIMEOUT_MS)
     assert player.current_path() == LANDSCAPE
-    image = log.last.toImage()
+    image = log.last
     assert (image.width(), image.height()) == (320, 180)
     assert distinct_colors(image) > 10  # a real picture, not a blank frame
     current = player.current_frame()
@@ -174,7 +182,7 @@ def test_period_and_comma_step_one_frame(qtbot: QtBot, player: PlayerWidget) -> 
     QTest.keyClick(player, Qt.Key.Key_Period)
     qtbot.waitUntil(lambda: media.position() > 0 and log.count > seen, timeout=TIMEOUT_MS)
     assert 40 <= media.position() <= 45  # one frame at 24 fps is 41.7 ms
-    assert abs(log.last.startTime() - 41_667) < 1_000  # and that frame is what is shown
+    assert abs(log.last_start - 41_667) < 1_000  # and that frame is what is shown
     QTest.keyClick(player, Qt.Key.Key_Period)
     qtbot.waitUntil(lambda: media.position() > 45, timeout=TIMEOUT_MS)
     assert 82 <= media.position() <= 86

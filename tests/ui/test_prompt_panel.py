@@ -4,12 +4,9 @@ clicking, pressing Ctrl+Enter, dropping files, links and clips."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-import qasync
 from PySide6.QtCore import QByteArray, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
@@ -33,25 +30,7 @@ WAIT_MS = 10_000  # an upper bound only: every wait ends as soon as its conditio
 
 
 @pytest.fixture
-def panel_loop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoop]:
-    """A qasync loop made current, so the slot models' tasks run inside Qt's event loop."""
-    loop = qasync.QEventLoop(qapp, already_running=True)
-    # Our own executor for asyncio.to_thread, so its threads are joined at the end
-    # (qasync's default one is only shut down by close(), which a running loop refuses).
-    executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="slot-test")
-    loop.set_default_executor(executor)
-    asyncio.set_event_loop(loop)
-    yield loop
-    leftover = [task for task in asyncio.all_tasks(loop) if not task.done()]
-    for task in leftover:
-        task.cancel()
-    qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=WAIT_MS)
-    executor.shutdown(wait=True, cancel_futures=True)
-    asyncio.set_event_loop(None)
-
-
-@pytest.fixture
-def panel(qtbot: QtBot, panel_loop: asyncio.AbstractEventLoop) -> PromptPanel:
+def panel(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> PromptPanel:
     tasks = TaskGroup()
     widget = PromptPanel(KeyframeSlotModel("frame0", tasks), KeyframeSlotModel("frame1", tasks))
     qtbot.addWidget(widget)

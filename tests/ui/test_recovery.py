@@ -8,7 +8,6 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtMultimedia import QVideoFrame
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
@@ -18,7 +17,7 @@ from luma_desktop.sim import SimServer
 from luma_desktop.ui.main_window import MainWindow
 from tests.conftest import SIM_KEY
 from tests.crash.test_cli_crashes import Cli
-from tests.ui.conftest import wait_signal, wait_until
+from tests.ui.conftest import FrameCounter, wait_signal, wait_until
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL semantics")
 
@@ -47,8 +46,7 @@ async def test_window_adopts_a_create_lost_in_a_crash(sim: SimServer, tmp_path: 
     async with open_studio(Options(base_url=sim.base_url, data_dir=data), keys) as studio:
         window = MainWindow(studio)
         window.show()
-        frames: list[QVideoFrame] = []
-        window.player.video_sink().videoFrameChanged.connect(frames.append)
+        frames = FrameCounter(window.player.video_sink())
         studio.queue.load()
         (job,) = studio.queue.model.jobs()
         assert job.status is JobStatus.UNKNOWN  # shown, not resent
@@ -57,7 +55,7 @@ async def test_window_adopts_a_create_lost_in_a_crash(sim: SimServer, tmp_path: 
 
         studio.queue.adopt(job.local_id, taken[0])
         (ready,) = await wait_signal(studio.queue.job_ready, timeout=30)
-        await wait_until(lambda: len(frames) >= 3, timeout=15)
+        await wait_until(lambda: frames.count >= 3, timeout=15)
         assert ready.generation_id == taken[0]
         assert Path(ready.video_path).is_file()
         assert sim.counts["create"] == 1

@@ -1,0 +1,33 @@
+"""The small questions the window asks before spending tokens."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
+
+from luma_desktop.core.request import PRICE_TOKENS
+
+
+def ask_repeat(parent: QWidget) -> bool:
+    answer = QMessageBox.question(
+        parent,
+        "Send the same request again?",
+        "You just sent this exact request. Send it again and spend another "
+        f"{PRICE_TOKENS:,} tokens?",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def ask_spend(parent: QWidget) -> tuple[bool, bool]:
+    """(go ahead, don't ask again)."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Spend tokens?")
+    box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
+    box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Ok).setText("Generate")
+    never = QCheckBox("Don't ask again")
+    never.setToolTip("You can turn the question back on in Settings.")
+    box.setCheckBox(never)
+    go = box.exec() == QMessageBox.StandardButton.Ok
+    return go, never.isChecked()

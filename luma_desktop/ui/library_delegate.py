@@ -1,0 +1,403 @@
+"""The library grid: how a tile looks, which drops a tile takes, the grid itself.
+
+A tile is painted, not a widget: with 10,000 clips in the grid, only the visible
+tiles cost anything, and painting never touches the disk (the model's thumbnails
+are loaded in the background and arrive as QImages).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import cache
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import (
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QColor,
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QFont,
+    QImage,
+    QImageReader,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.studio.job_model import JobRole
+from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.ui.job_list import status_color
+from luma_desktop.ui.player import dropped_image
+
+_Index = QModelIndex | QPersistentModelIndex
+
+GRID = QSize(208, 176)  # one cell of the grid: the tile plus the gap around it
+_GAP = 4
+_PAD = 4
+# 192×108: the ThumbnailCache's size, so a 16:9 thumbnail is drawn 1:1, never rescaled.
+_THUMB = QSize(GRID.width() - 2 * (_GAP + _PAD), 108)
+_DOT = 9
+_PIXMAP_CACHE = 600  # a few screens of tiles; QImage→QPixmap is the costly step
+
+
+class LibraryDelegate(QStyledItemDelegate):
+    """Paints a tile: thumbnail (or a box saying the state), prompt, details, state dot."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        # Keyed by QImage.cacheKey: the thumbnail cache hands out the same image each
+        # time, so each image is converted to a pixmap once, not at every repaint.
+        self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
+        self.drop_row = -1  # the tile under a drag that it would take (highlighted)
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
+        return QSize(GRID.width() - 2 * _GAP, GRID.height() - 2 * _GAP)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        painter.save()
+        try:
+            self._paint(painter, option, index)
+        finally:
+            painter.restore()
+
+    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        widget = option.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        # Selection and hover backgrounds come from the style, so the theme decides.
+        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        rect: QRect = option.rect
+        palette: QPalette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        job = index.data(JobRole.RECORD)
+        status = job.status if isinstance(job, JobRecord) else JobStatus.UNKNOWN
+
+        thumb = QRect(rect.left() + _PAD, rect.top() + _PAD, rect.width() - 2 * _PAD, 0)
+        thumb.setHeight(_THUMB.height())
+        image = index.data(Qt.ItemDataRole.DecorationRole)
+        self._paint_thumbnail(painter, thumb, image if isinstance(image, QImage) else None)
+        if image is None and status is not JobStatus.READY:
+            state = str(index.data(JobRole.STATE_TEXT) or status.value)
+            self._paint_state(painter, thumb, state, status_color(status, palette))
+        if status is not JobStatus.READY:
+            self._paint_dot(painter, thumb, status_color(status, palette))
+
+        text = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), 0)
+        text.setBottom(rect.bottom() - _PAD)
+        self._paint_texts(painter, option, text, index, selected)
+
+        if index.row() == self.drop_row:
+            self._paint_frame(painter, rect, palette.color(QPalette.ColorRole.Link), 3.0)
+        elif option.state & QStyle.StateFlag.State_HasFocus:
+            # Keyboard users need to see where they are inside a multi-selection.
+            self._paint_frame(painter, rect, palette.color(QPalette.ColorRole.Link), 1.0)
+
+    def _paint_thumbnail(self, painter: QPainter, box: QRect, image: QImage | None) -> None:
+        # The neutral box stays behind the picture, so other ratios letterbox inside it.
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(18, 18, 20))
+        painter.drawRoundedRect(box, 4, 4)
+        if image is None or image.isNull():
+            return
+        pixmap = self.pixmap(image)
+        size = pixmap.size()
+        if size.width() > box.width() or size.height() > box.height():
+            size = size.scaled(box.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        target = QRect(0, 0, size.width(), size.height())
+        target.moveCenter(box.center())
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        painter.drawPixmap(target, pixmap)
+
+    def pixmap(self, image: QImage) -> QPixmap:
+        """The image as a pixmap, converted once per image."""
+        key = image.cacheKey()
+        cached = self._pixmaps.get(key)
+        if cached is not None:
+            self._pixmaps.move_to_end(key)
+            return cached
+        pixmap = QPixmap.fromImage(image)
+        self._pixmaps[key] = pixmap
+        if len(self._pixmaps) > _PIXMAP_CACHE:
+            self._pixmaps.popitem(last=False)
+        return pixmap
+
+    @staticmethod
+    def _paint_state(painter: QPainter, box: QRect, state: str, color: QColor) -> None:
+        painter.setPen(color)
+        area = box.adjusted(8, 8, -8, -8)
+        flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+        metrics = painter.fontMetrics()
+        # Long refusal messages would overflow the box; the tooltip has the whole text.
+        if metrics.horizontalAdvance(state) > 3 * area.width():
+            state = metrics.elidedText(state, Qt.TextElideMode.ElideRight, 3 * area.width())
+        painter.drawText(area, int(flags), state)
+
+    @staticmethod
+    def _paint_dot(painter: QPainter, box: QRect, color: QColor) -> None:
+        painter.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
+        painter.setBrush(color)
+        painter.drawEllipse(box.right() - _DOT - 5, box.top() + 5, _DOT, _DOT)
+
+    @staticmethod
+    def _paint_frame(painter: QPainter, rect: QRect, color: QColor, width: float) -> None:
+        painter.setPen(QPen(color, width))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        inset = round(width / 2 + 0.5)
+        painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), 5, 5)
+
+    @staticmethod
+    def _paint_texts(
+        painter: QPainter, option: QStyleOptionViewItem, area: QRect, index: _Index, sel: bool
+    ) -> None:
+        palette: QPalette = option.palette
+        painter.setPen(
+            palette.color(QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.Text)
+        )
+        font = QFont(option.font)
+        painter.setFont(font)
+        metrics = painter.fontMetrics()
+        prompt = " ".join(str(index.data(Qt.ItemDataRole.DisplayRole) or "").split())
+        first, rest = _split_line(prompt, metrics.horizontalAdvance, area.width())
+        second = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, area.width())
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        line_h = metrics.height()
+        painter.drawText(QRect(area.left(), area.top(), area.width(), line_h), align, first)
+        painter.drawText(
+            QRect(area.left(), area.top() + line_h, area.width(), line_h), align, second
+        )
+
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        painter.setFont(small)
+        metrics = painter.fontMetrics()
+        quiet = QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.PlaceholderText
+        painter.setPen(palette.color(quiet))
+        details = metrics.elidedText(
+            str(index.data(JobRole.DETAILS) or ""), Qt.TextElideMode.ElideRight, area.width()
+        )
+        top = max(area.top() + 2 * line_h + 2, area.bottom() - metrics.height() + 1)
+        painter.drawText(QRect(area.left(), top, area.width(), metrics.height()), align, details)
+
+
+def _split_line(text: str, measure: Callable[[str], int], width: int) -> tuple[str, str]:
+    """The words of ``text`` that fit on one line of ``width``, and the rest.
+
+    Done by hand (not with a word-wrapping drawText) so the second line can end
+    in an ellipsis instead of being cut in half.
+    """
+    if measure(text) <= width:
+        return text, ""
+    words = text.split(" ")
+    line = ""
+    for i, word in enumerate(words):
+        candidate = f"{line} {word}" if line else word
+        if measure(candidate) > width:
+            if line:
+                return line, " ".join(words[i:])
+            cut = _cut(word, measure, width)  # one long word: break it where it stops fitting
+            return cut, text[len(cut) :]
+        line = candidate
+    return line, ""
+
+
+def _cut(word: str, measure: Callable[[str], int], width: int) -> str:
+    # Binary search: a pasted prompt can be one word thousands of characters long.
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(word[:middle]) <= width:
+            low = middle
+        else:
+            high = middle - 1
+    return word[:low]
+
+
+# -- drops ------------------------------------------------------------------------------
+
+
+def dropped_link(mime: QMimeData) -> str | None:
+    """The image a drag carries, as a local path or an http(s) link; None if none.
+
+    A file manager gives file URLs (judged by suffix, as the player does). A browser
+    gives the image's link, often without a suffix (CDN links), but then with the
+    picture itself or an <img> tag alongside, which is how a page link is told apart.
+    """
+    path = dropped_image(mime)
+    if path is not None:
+        return str(path)
+    links = [url.toString() for url in mime.urls() if url.scheme() in ("http", "https")]
+    if not links and mime.hasText():
+        first = next((line.strip() for line in mime.text().splitlines() if line.strip()), "")
+        links = [first] if urlsplit(first).scheme in ("http", "https") else []
+    if not links:
+        return None
+    browser_image = mime.hasImage() or (mime.hasHtml() and "<img" in mime.html().lower())
+    suffix = PurePosixPath(urlsplit(links[0]).path).suffix.lower().lstrip(".")
+    return links[0] if browser_image or suffix in _image_suffixes() else None
+
+
+@cache
+def _image_suffixes() -> frozenset[str]:
+    # The same list the player's dropped_image judges local files by.
+    return frozenset(
+        bytes(fmt.data()).decode().lower() for fmt in QImageReader.supportedImageFormats()
+    )
+
+
+# -- the grid ---------------------------------------------------------------------------
+
+
+class LibraryGrid(QListView):
+    """The tiles in a grid that lays itself out in batches; takes image drops on ready
+    tiles and gives clips away as drags (to keyframe slots, file managers, editors)."""
+
+    menu_requested = Signal(QPoint)  # global position for the context menu
+    delete_pressed = Signal()
+    image_dropped = Signal(object, str, bool)  # (JobRecord, path or url, prepend)
+
+    def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.empty_hint = ""
+        self._delegate = LibraryDelegate(self)
+        self.setModel(model)
+        self.setItemDelegate(self._delegate)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        # IconMode makes items movable by drag; a library keeps its order (newest first).
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setGridSize(GRID)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)  # 10,000 tiles lay out without freezing the window
+        self.setWrapping(True)
+        self.setSpacing(0)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(GRID.height() // 4)
+        # After setMovement: a Static movement turns drags and the viewport's drops off.
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.viewport().setAcceptDrops(True)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setDragDropOverwriteMode(False)
+        self.setDropIndicatorShown(False)  # the tile itself lights up instead
+        self.setAccessibleName("Library")
+        self.setToolTip(
+            "Your clips, newest first. Enter or double-click plays a clip; drag it onto a "
+            "frame slot to extend it; drop an image on a clip to extend it to that image "
+            "(Alt: lead into the clip instead); right-click for more."
+        )
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.viewport().update)  # the empty hint follows the row count
+
+    def job_at(self, index: QModelIndex | QPersistentModelIndex) -> JobRecord | None:
+        return self._model.job_at(index.row()) if index.isValid() else None
+
+    # -- drops ----------------------------------------------------------------------------
+
+    def _drop_target(self, event: QDropEvent) -> tuple[JobRecord, str] | None:
+        link = dropped_link(event.mimeData())
+        job = self.job_at(self.indexAt(event.position().toPoint()))
+        if link is None or job is None or job.status is not JobStatus.READY:
+            return None
+        return job, link
+
+    def _set_drop_row(self, row: int) -> None:
+        if row != self._delegate.drop_row:
+            self._delegate.drop_row = row
+            self.viewport().update()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # Only images: our own clips dragged back in (ids + video files) are no drop.
+        if dropped_link(event.mimeData()) is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        target = self._drop_target(event)
+        if target is None:
+            self._set_drop_row(-1)
+            event.ignore()
+            return
+        self._set_drop_row(self._model.row_of(target[0].local_id))
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_row(-1)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_row(-1)
+        target = self._drop_target(event)
+        if target is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        prepend = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        self.image_dropped.emit(target[0], target[1], prepend)
+
+    # -- keys, menu, empty state ----------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and event.key() == Qt.Key.Key_Delete and self.selectionModel().hasSelection():
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            pos = self.visualRect(self.currentIndex()).center()
+        else:
+            pos = event.pos()
+        if not self.selectionModel().hasSelection():
+            event.ignore()
+            return
+        self.menu_requested.emit(self.viewport().mapToGlobal(pos))
+        event.accept()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._model.rowCount() == 0 and self.empty_hint:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(16, 16, -16, -16)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(area, int(flags), self.empty_hint)
+            painter.end()

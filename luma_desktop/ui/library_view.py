@@ -1,0 +1,434 @@
+"""The library panel: every clip in a searchable grid, with lineage and the clip gestures.
+
+The panel only reads the model and the store and emits what the artist asked for;
+the main window acts on it. The one exception is "Delete from library…", which is
+local to the library: files first, then the row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from luma_desktop.core import lineage
+from luma_desktop.core.request import PRICE_TOKENS
+from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.studio.job_model import video_exists
+from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.ui.library_delegate import LibraryGrid
+
+log = logging.getLogger(__name__)
+
+_S = JobStatus
+# (label, statuses shown, tooltip); an empty tuple means every status.
+STATUS_FILTERS: tuple[tuple[str, tuple[JobStatus, ...], str], ...] = (
+    ("All", (), "Every clip in the library"),
+    ("Ready", (_S.READY,), "Clips on disk, ready to play"),
+    ("Running", (_S.SUBMITTING, _S.QUEUED, _S.DREAMING, _S.DOWNLOADING), "Clips being made"),
+    ("Failed", (_S.FAILED, _S.REFUSED, _S.NOT_FOUND, _S.STALE), "Clips that did not come"),
+    ("Unknown", (_S.UNKNOWN,), "Requests whose answer was lost: they may have been taken"),
+    ("Stopped", (_S.ABANDONED,), "Jobs you stopped tracking"),
+)
+SEARCH_DELAY_MS = 150  # typing reloads once per pause, not once per key
+EMPTY_LIBRARY = "The library is empty. Finished clips appear here."
+NO_MATCH = "No clip matches the search."
+DELETE_TEXT = (
+    "Delete {what} from the library? {their} video {files} removed from disk. "
+    "This cannot be undone."
+)
+_TIPS = {
+    "Play": "Play this clip in the player (Enter)",
+    "Extend forward": f"New clip that continues this one ({PRICE_TOKENS:,} tokens)",
+    "Extend backward": f"New clip that leads into this one ({PRICE_TOKENS:,} tokens)",
+    "Bridge": f"New clip from the end of the first to the start of the second "
+    f"({PRICE_TOKENS:,} tokens)",
+    "Play chain": "Play this clip with the clips it extends and that extend it, in order",
+    "Reuse parameters": "Put this clip's prompt and settings back in the prompt panel",
+    "Reveal in file manager": "Show the clip's folder in the file manager",
+    "Delete from library…": "Remove the finished clips and their files (Delete)",
+}
+_EXCERPT = 24
+_MAX_LINKS = 8  # a much-extended clip would otherwise push the grid off the screen
+
+
+def short_id(job: JobRecord) -> str:
+    return (job.generation_id or job.local_id)[:8]
+
+
+def _excerpt(job: JobRecord) -> str:
+    prompt = " ".join(job.prompt.split())
+    return prompt if len(prompt) <= _EXCERPT else prompt[: _EXCERPT - 1] + "…"
+
+
+def _extendable(job: JobRecord) -> bool:
+    """Only a ready clip with a gateway id can be a keyframe of a new generation."""
+    return job.status is JobStatus.READY and bool(job.generation_id)
+
+
+class LibraryPanel(QWidget):
+    play_requested = Signal(object)  # JobRecord, a ready clip
+    selection_changed_jobs = Signal(list)  # list[JobRecord], in selection order
+    extend_requested = Signal(object, str)  # (JobRecord, "forward" | "backward")
+    bridge_requested = Signal(object, object)  # (A, B): A's end leads into B's start
+    image_extend_requested = Signal(object, str, bool)  # (JobRecord, path or url, prepend)
+    reuse_requested = Signal(object)  # JobRecord
+    play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
+    deleted = Signal(object)  # the JobRecord deleted
+
+    def __init__(self, model: LibraryModel, store: JobStore, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._store = store
+        # Local ids in the order they were selected (a dict: ordered, and O(1) lookups
+        # when Ctrl+A selects ten thousand clips).
+        self._order: dict[str, None] = {}
+        self._chain: list[JobRecord] = []  # what the chain button plays
+
+        self.search_edit = QLineEdit(self)
+        self.status_combo = QComboBox(self)
+        self.count_label = QLabel(self)
+        self.view = LibraryGrid(model, self)
+        self.lineage = QWidget(self)
+        self.lineage_label = QLabel(self.lineage)
+        self.chain_button = QPushButton(self.lineage)
+        self._search_timer = QTimer(self)
+        self._lineage_timer = QTimer(self)
+        self._build()
+        self._connect()
+        self.reload()
+
+    # -- building -----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.search_edit.setPlaceholderText("Search prompts…")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip("Show the clips whose prompt contains these words (Ctrl+F)")
+        self.search_edit.setAccessibleName("Search prompts")
+        for label, statuses, tip in STATUS_FILTERS:
+            self.status_combo.addItem(label, statuses)
+            self.status_combo.setItemData(
+                self.status_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+            )
+        self.status_combo.setToolTip("Show only the clips in this state")
+        self.status_combo.setAccessibleName("Status filter")
+        self.count_label.setToolTip("How many clips the search and filter show")
+        top = QHBoxLayout()
+        top.addWidget(self.search_edit, 1)
+        top.addWidget(self.status_combo)
+        top.addWidget(self.count_label)
+
+        self.lineage_label.setTextFormat(Qt.TextFormat.RichText)
+        self.lineage_label.setWordWrap(True)
+        self.lineage_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.lineage_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.lineage_label.setToolTip(
+            "The clips this one was made from and the clips made from it; click one to select it"
+        )
+        self.chain_button.setToolTip("Play the whole sequence this clip belongs to, in order")
+        strip = QHBoxLayout(self.lineage)
+        strip.setContentsMargins(2, 2, 2, 2)
+        strip.addWidget(self.lineage_label, 1)
+        strip.addWidget(self.chain_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.lineage.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.lineage)
+
+    def _connect(self) -> None:
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self._apply_search)
+        # Model changes (a new extension, a clip finishing) can change the strip; one
+        # refresh per burst of changes is enough.
+        self._lineage_timer.setSingleShot(True)
+        self._lineage_timer.setInterval(50)
+        self._lineage_timer.timeout.connect(self._update_lineage)
+        self.search_edit.textChanged.connect(self._search_timer.start)
+        self.search_edit.returnPressed.connect(self._apply_search)
+        # A pending search is taken along by reload: one query, not two.
+        self.status_combo.currentIndexChanged.connect(self.reload)
+        QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
+        escape.setContext(Qt.ShortcutContext.WidgetShortcut)  # not Esc anywhere in the window
+        escape.activated.connect(self.search_edit.clear)
+
+        self.view.activated.connect(self._on_activated)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.view.menu_requested.connect(self._show_menu)
+        self.view.delete_pressed.connect(lambda: self.delete(self.selected_jobs()))
+        self.view.image_dropped.connect(self.image_extend_requested)
+        self.lineage_label.linkActivated.connect(self._on_link)
+        self.chain_button.clicked.connect(lambda: self.play_chain_requested.emit(self._chain))
+
+        model = self._model
+        model.modelReset.connect(self._on_reset)
+        model.rowsInserted.connect(self._on_rows_changed)
+        model.rowsRemoved.connect(self._on_rows_changed)
+        model.dataChanged.connect(self._on_data_changed)
+
+    # -- search and filter ----------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def reload(self) -> None:
+        """Query the store again with the current search and filter."""
+        self._search_timer.stop()
+        statuses = self.status_combo.currentData()
+        self._model.reload(text=self.search_edit.text(), statuses=statuses)
+
+    def _apply_search(self) -> None:
+        self._search_timer.stop()
+        self._model.reload(text=self.search_edit.text())
+
+    def _filtered(self) -> bool:
+        return bool(self.search_edit.text().strip()) or self.status_combo.currentIndex() > 0
+
+    def _update_count(self) -> None:
+        count = self._model.rowCount()
+        self.count_label.setText(f"{count:,} clip" + ("" if count == 1 else "s"))
+        self.view.empty_hint = NO_MATCH if self._filtered() else EMPTY_LIBRARY
+        self.view.viewport().update()
+
+    # -- selection ----------------------------------------------------------------------
+
+    def selected_jobs(self) -> list[JobRecord]:
+        """The selected clips, in the order the artist selected them."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        jobs = [j for j in (self._model.job_at(r) for r in rows) if j is not None]
+        rank = {local_id: n for n, local_id in enumerate(self._order)}
+        return sorted(jobs, key=lambda j: rank.get(j.local_id, len(rank)))
+
+    def select_job(self, local_id: str, reveal: bool = False) -> bool:
+        """Select one clip and scroll to it; with ``reveal``, widen the search and filter
+        when they hide it. False when it is not (or cannot be made) visible."""
+        row = self._model.row_of(local_id)
+        if row < 0 and reveal:
+            self._reveal(local_id)
+            row = self._model.row_of(local_id)
+        if row < 0:
+            return False
+        index = self._model.index(row)
+        self.view.setCurrentIndex(index)  # replaces the selection with this clip
+        self.view.scrollTo(index)
+        return True
+
+    def _reveal(self, local_id: str) -> None:
+        try:
+            job = self._store.get(local_id)
+        except KeyError:
+            return
+        # Signals blocked: one reload below instead of one per widget.
+        self.status_combo.blockSignals(True)
+        self.status_combo.setCurrentIndex(0)
+        self.status_combo.blockSignals(False)
+        if self.search_edit.text().strip().lower() not in job.prompt.lower():
+            self.search_edit.blockSignals(True)
+            self.search_edit.clear()
+            self.search_edit.blockSignals(False)
+        self.reload()
+
+    def _on_selection(self, selected: QItemSelection, deselected: QItemSelection) -> None:
+        gone = {self._id_at(i) for i in deselected.indexes()}
+        for local_id in gone:
+            self._order.pop(local_id, None)
+        for index in sorted(selected.indexes(), key=lambda i: i.row()):
+            self._order.setdefault(self._id_at(index), None)
+        self._order.pop("", None)
+        self._update_lineage()
+        self.selection_changed_jobs.emit(self.selected_jobs())
+
+    def _id_at(self, index: QModelIndex) -> str:
+        job = self._model.job_at(index.row())
+        return job.local_id if job else ""
+
+    def _on_activated(self, index: QModelIndex) -> None:
+        job = self._model.job_at(index.row())
+        if job is not None and job.status is JobStatus.READY:
+            self.play_requested.emit(job)
+
+    # -- model changes ------------------------------------------------------------------
+
+    def _on_reset(self) -> None:
+        # A reset drops the selection without a selectionChanged signal.
+        had_selection = bool(self._order)
+        self._order = {}
+        self._update_count()
+        self._update_lineage()
+        if had_selection:
+            self.selection_changed_jobs.emit([])
+
+    def _on_rows_changed(self) -> None:
+        self._update_count()
+        self._lineage_timer.start()
+
+    def _on_data_changed(self, _first: QModelIndex, _last: QModelIndex, roles: list[int]) -> None:
+        if list(roles) != [Qt.ItemDataRole.DecorationRole]:  # a thumbnail changes no lineage
+            self._lineage_timer.start()
+
+    # -- lineage ------------------------------------------------------------------------
+
+    def chain_of(self, job: JobRecord) -> list[JobRecord]:
+        """The ready clips of the sequence through ``job``, in play order."""
+        return [j for j in lineage.sequence(self._store, job) if j.status is JobStatus.READY]
+
+    def _update_lineage(self) -> None:
+        self._lineage_timer.stop()
+        jobs = self.selected_jobs()
+        if len(jobs) != 1:
+            self.lineage.hide()
+            return
+        job = jobs[0]
+        family = lineage.relatives(self._store, job)
+        self._chain = self.chain_of(job) if family.extends or family.extended_by else []
+        lines = [
+            f"{title}: "
+            + ", ".join(self._link(j) for j in clips[:_MAX_LINKS])
+            + (f" and {len(clips) - _MAX_LINKS} more" if len(clips) > _MAX_LINKS else "")
+            for title, clips in (("Extends", family.extends), ("Extended by", family.extended_by))
+            if clips
+        ]
+        self.lineage_label.setText("<br>".join(lines))
+        self.chain_button.setText(f"Play chain ({len(self._chain)})")
+        self.chain_button.setVisible(len(self._chain) > 1)
+        self.lineage.setVisible(bool(lines))
+
+    @staticmethod
+    def _link(job: JobRecord) -> str:
+        text = escape(f"{short_id(job)} “{_excerpt(job)}”")
+        return f'<a href="job:{escape(job.local_id)}">{text}</a>'
+
+    def _on_link(self, href: str) -> None:
+        if href.startswith("job:"):
+            self.select_job(href.removeprefix("job:"), reveal=True)
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # -- the menu -----------------------------------------------------------------------
+
+    def menu_for(self, jobs: list[JobRecord]) -> QMenu:
+        """The context menu for the selected clips; items that do not apply are disabled."""
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+
+        def add(text: str, enabled: object, slot: Callable[[], None], tip: str = "") -> None:
+            action = menu.addAction(text)
+            action.setToolTip(_TIPS[tip or text])
+            action.setStatusTip(_TIPS[tip or text])
+            action.setEnabled(bool(enabled))
+            action.triggered.connect(slot)
+
+        one = jobs[0] if len(jobs) == 1 else None
+        ok = one is not None and _extendable(one)
+        playable = one is not None and one.status is JobStatus.READY and video_exists(one)
+        add("Play", playable, lambda: self.play_requested.emit(one))
+        add("Extend forward", ok, lambda: self.extend_requested.emit(one, "forward"))
+        add("Extend backward", ok, lambda: self.extend_requested.emit(one, "backward"))
+        pair = jobs if len(jobs) == 2 and all(_extendable(j) for j in jobs) else []
+        bridge = f"Bridge {short_id(pair[0])} → {short_id(pair[1])}" if pair else "Bridge A → B"
+        add(bridge, pair, lambda: self.bridge_requested.emit(*pair), "Bridge")
+        chain = self.chain_of(one) if one is not None else []
+        text = f"Play chain ({len(chain)} clips)" if len(chain) > 1 else "Play chain"
+        add(text, len(chain) > 1, lambda: self.play_chain_requested.emit(chain), "Play chain")
+        menu.addSeparator()
+        add("Reuse parameters", one, lambda: self.reuse_requested.emit(one))
+        add("Reveal in file manager", one and video_exists(one), lambda: self.reveal(one))
+        menu.addSeparator()
+        doomed = [j for j in jobs if j.status.terminal]
+        add("Delete from library…", doomed, lambda: self.delete(doomed))
+        return menu
+
+    def _show_menu(self, where: QPoint) -> None:
+        jobs = self.selected_jobs()
+        if jobs:
+            menu = self.menu_for(jobs)
+            menu.exec(where)
+            menu.deleteLater()
+
+    def reveal(self, job: JobRecord | None) -> None:
+        if job is None or not job.video_path:
+            return
+        folder = Path(job.video_path).parent
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+            self.inform("Cannot open the folder", f"The folder {folder} could not be opened.")
+
+    # -- deleting -----------------------------------------------------------------------
+
+    def delete(self, jobs: list[JobRecord]) -> None:
+        """Remove finished clips: their files first, then their rows (after asking)."""
+        doomed = [j for j in jobs if j.status.terminal]
+        if not doomed:
+            return
+        many = len(doomed) > 1
+        text = DELETE_TEXT.format(
+            what=f"{len(doomed)} clips" if many else "this clip",
+            their="Their" if many else "Its",
+            files="files are" if many else "file is",
+        )
+        if not self.confirm("Delete from library", text):
+            return
+        problems = []
+        for job in doomed:
+            problem = self._remove_files(job)
+            if problem:
+                problems.append(problem)
+                continue  # the row stays, so the clip can still be found and retried
+            self._store.delete(job.local_id)
+            self._model.remove(job.local_id)
+            self.deleted.emit(job)
+        if problems:
+            self.inform("Some clips were not deleted", "\n\n".join(problems))
+
+    def _remove_files(self, job: JobRecord) -> str | None:
+        """Delete a clip's files; a message when its video cannot be deleted."""
+        if job.video_path:
+            video = Path(job.video_path)
+            try:
+                video.unlink(missing_ok=True)
+            except OSError as exc:
+                return f"“{_excerpt(job)}”: {video} could not be deleted ({exc.strerror or exc})."
+            extras = [video.with_name(video.name + ".part"), video.with_suffix(".json")]
+        else:
+            extras = []
+        if job.thumb_path:
+            extras.append(Path(job.thumb_path))
+            self._model.thumbnails.forget(job.thumb_path)
+        for path in extras:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                # The clip itself is gone; a leftover sidecar is not worth keeping the row.
+                log.warning("could not delete %s: %s", path, exc)
+        return None
+
+    # -- dialogs (tests replace these) --------------------------------------------------
+
+    def confirm(self, title: str, text: str) -> bool:
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+        answer = QMessageBox.question(self, title, text, buttons, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def inform(self, title: str, text: str) -> None:
+        QMessageBox.information(self, title, text)
