@@ -25,6 +25,7 @@ from luma_desktop.studio.connection import check_connection
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
+from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.session import Studio
 from luma_desktop.studio.settings import Settings
 from luma_desktop.studio.tasks import TaskGroup
@@ -94,6 +95,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             tasks=tasks,
             frame0=KeyframeSlotModel("frame0", tasks),
             frame1=KeyframeSlotModel("frame1", tasks),
+            library=LibraryModel(store),
             demo=demo,
             data_dir=data,
             check_connection=functools.partial(check_connection, http),

@@ -148,6 +148,14 @@ class JobListModel(QAbstractListModel):
             self._rows[local_id] = replace(row, note=text)
             self._changed(local_id)
 
+    def remove(self, local_id: str) -> None:
+        if local_id in self._rows:
+            row = self._order.index(local_id)
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._order[row]
+            del self._rows[local_id]
+            self.endRemoveRows()
+
     def job_at(self, row: int) -> JobRecord | None:
         if 0 <= row < len(self._order):
             return self._rows[self._order[row]].job

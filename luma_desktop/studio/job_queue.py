@@ -122,6 +122,10 @@ class JobQueue(QObject):
     def adopt(self, local_id: str, generation_id: str) -> None:
         self._tasks.spawn(self.engine.adopt(local_id, generation_id), name="adopt")
 
+    def forget(self, local_id: str) -> None:
+        """A job deleted from the library leaves the job list too."""
+        self.model.remove(local_id)
+
     def reload(self, local_id: str) -> JobRecord:
         job = self.engine.store.get(local_id)
         self.model.upsert(job)

@@ -11,6 +11,7 @@ from luma_desktop.sim import SimServer
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
+from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.settings import Settings
 from luma_desktop.studio.tasks import TaskGroup
 
@@ -24,6 +25,7 @@ class Studio:
     tasks: TaskGroup
     frame0: KeyframeSlotModel
     frame1: KeyframeSlotModel
+    library: LibraryModel
     demo: bool
     data_dir: Path
     check_connection: Callable[[str, str], Awaitable[str | None]]

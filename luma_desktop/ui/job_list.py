@@ -88,6 +88,8 @@ _MENU_TIPS = {
     "Reuse parameters": "Put this job's prompt and settings back in the prompt panel",
     "Open containing folder": "Show the clip's file in the file manager",
     "Open Settings…": "This job waits for a fix in Settings (the key or the folder)",
+    "Extend forward": "A new clip that continues this one (set up in the prompt panel)",
+    "Extend backward": "A new clip that leads into this one (set up in the prompt panel)",
 }
 
 _WARN = frozenset({JobStatus.UNKNOWN, JobStatus.STALE})
@@ -235,6 +237,7 @@ class JobDelegate(QStyledItemDelegate):
 class JobListView(QListView):
     play_requested = Signal(object)  # JobRecord, a ready clip
     reuse_requested = Signal(object)  # JobRecord, its parameters go back to the prompt panel
+    extend_requested = Signal(object, str)  # (JobRecord, "forward" | "backward")
     open_settings_requested = Signal()
 
     def __init__(self, queue: JobQueue, parent: QWidget | None = None) -> None:
@@ -287,6 +290,10 @@ class JobListView(QListView):
             action.triggered.connect(lambda: slot(job))
 
         add("Play", ready, self.play)
+        extendable = ready and bool(job.generation_id)
+        add("Extend forward", extendable, lambda j: self.extend_requested.emit(j, "forward"))
+        add("Extend backward", extendable, lambda j: self.extend_requested.emit(j, "backward"))
+        menu.addSeparator()
         add("Stop tracking…", status.active or unknown, self.stop_tracking)
         add("Adopt by id…", unknown, self.adopt)
         add("Discard", unknown, self.discard)

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -20,10 +21,16 @@ from PySide6.QtWidgets import (
 from luma_desktop import __version__
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.store import JobRecord
+from luma_desktop.studio import extension
+from luma_desktop.studio.extension import Direction
 from luma_desktop.studio.session import Studio
+from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
+from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
+from luma_desktop.ui.library_view import LibraryPanel
+from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
 from luma_desktop.ui.settings_dialog import SettingsDialog
@@ -38,6 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self, studio: Studio) -> None:
         super().__init__()
         self.studio = studio
+        self._playing: JobRecord | None = None  # the clip in the player, for drops on it
         self.setWindowTitle("Luma Desktop — Demo mode" if studio.demo else "Luma Desktop")
         self.resize(1400, 820)
         self.setAcceptDrops(False)
@@ -48,7 +56,16 @@ class MainWindow(QMainWindow):
             prefs.aspect_ratio, prefs.model, prefs.resolution, prefs.duration
         )
         self.player = PlayerWidget()
+        self.chain = ChainPlayback(self.player, self)
         self.job_list = JobListView(studio.queue)
+        self.library = LibraryPanel(studio.library, studio.queue.engine.store)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.job_list, "Jobs")
+        self.side_tabs.addTab(self.library, "Library")
+        self.side_tabs.setTabToolTip(0, "This session's jobs and every unfinished one")
+        self.side_tabs.setTabToolTip(1, "Every clip you made: search, extend, play chains")
+        self.notifier = Notifier(self, app_icon())
+        self.setWindowIcon(app_icon())
         self.error_banner = ErrorBanner()
         self.demo_banner = InfoBanner()
         self._build_layout()
@@ -74,9 +91,9 @@ class MainWindow(QMainWindow):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.player)
-        splitter.addWidget(self.job_list)
+        splitter.addWidget(self.side_tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([left.minimumWidth(), 700, 340])
+        splitter.setSizes([left.minimumWidth(), 680, 460])
         splitter.setChildrenCollapsible(False)
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -133,6 +150,24 @@ class MainWindow(QMainWindow):
         self.job_list.reuse_requested.connect(self.reuse)
         self.job_list.open_settings_requested.connect(self.open_settings)
         self.player.frame_requested.connect(self._use_frame)
+        self._connect_extensions()
+
+    def _connect_extensions(self) -> None:
+        """Every gesture that builds an extension ends in the prompt panel's slots."""
+        studio, library = self.studio, self.library
+        self.job_list.extend_requested.connect(self.extend)
+        library.extend_requested.connect(self.extend)
+        library.bridge_requested.connect(self.bridge)
+        library.image_extend_requested.connect(self.extend_to_image)
+        library.play_requested.connect(self.play)
+        library.reuse_requested.connect(self.reuse)
+        library.play_chain_requested.connect(self.play_chain)
+        library.deleted.connect(self._on_deleted)
+        self.player.file_dropped.connect(self._image_on_player)
+        studio.frame0.changed.connect(self._update_extension_note)
+        studio.frame1.changed.connect(self._update_extension_note)
+        studio.queue.job_changed.connect(studio.library.upsert)
+        studio.queue.job_changed.connect(self.notifier.job_finished)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -160,7 +195,49 @@ class MainWindow(QMainWindow):
 
     def play(self, job: JobRecord) -> None:
         if job.video_path:
+            self.chain.cancel()
+            self._playing = job
             self.player.play_file(Path(job.video_path), loop=bool(job.body.get("loop")))
+
+    def play_chain(self, jobs: list[JobRecord]) -> None:
+        paths = [Path(j.video_path) for j in jobs if j.video_path]
+        if paths:
+            self._playing = jobs[0]
+            self.chain.play(paths)
+            self.statusBar().showMessage(f"Playing a chain of {len(paths)} clips", 5000)
+
+    # -- extension gestures ------------------------------------------------------------
+
+    def extend(self, job: JobRecord, direction: str) -> None:
+        extension.extend(self.studio.frame0, self.studio.frame1, job, Direction(direction))
+        self.prompt_panel.focus_prompt()
+
+    def bridge(self, a: JobRecord, b: JobRecord) -> None:
+        extension.bridge(self.studio.frame0, self.studio.frame1, a, b)
+        self.prompt_panel.focus_prompt()
+
+    def extend_to_image(self, job: JobRecord, image: str, prepend: bool) -> None:
+        """An image dropped on a clip: the new clip ends on it (Alt: starts from it)."""
+        extension.extend_to_image(self.studio.frame0, self.studio.frame1, job, image, prepend)
+        self.prompt_panel.focus_prompt()
+
+    def _image_on_player(self, path: Path, prepend: bool) -> None:
+        job = self._playing
+        if job is not None and job.generation_id and not self.chain.active:
+            self.extend_to_image(job, str(path), prepend)
+        else:
+            self.statusBar().showMessage("Play a finished clip first, then drop the image on it.")
+
+    def _update_extension_note(self) -> None:
+        store = self.studio.queue.engine.store
+        request = self.prompt_panel.request()
+        self.prompt_panel.set_extension_note(extension.note(request, store.find_generation))
+
+    def _on_deleted(self, job: JobRecord) -> None:
+        if self.player.current_path() == Path(job.video_path or "-"):
+            self.player.clear()
+            self._playing = None
+        self.studio.queue.forget(job.local_id)
 
     def _on_job_ready(self, job: JobRecord) -> None:
         if self.player.current_path() is None or not self.player.media_player.isPlaying():

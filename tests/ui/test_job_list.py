@@ -137,7 +137,14 @@ def test_thumbnail_is_cached_and_scaled_for_the_screen(tmp_path: Path, qtbot: Qt
     [
         (
             JobStatus.READY,
-            {"Play", "Copy generation id", "Reuse parameters", "Open containing folder"},
+            {
+                "Play",
+                "Extend forward",
+                "Extend backward",
+                "Copy generation id",
+                "Reuse parameters",
+                "Open containing folder",
+            },
         ),
         (JobStatus.DREAMING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
         (JobStatus.DOWNLOADING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
