@@ -19,9 +19,10 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
-from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.request import GenerationKeyframe, GenerationRequest
 from luma_desktop.core.store import JobStatus
 from luma_desktop.sim import SimConfig
+from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
 
@@ -65,13 +66,41 @@ async def shoot(out: Path) -> None:
         await until(lambda: studio.frame0.keyframe is not None)
         await until(lambda: window.player.media_player.position() > 600)
         await asyncio.sleep(0.3)
-        # The screen, not window.grab(): video surfaces come back blank from grab().
-        screen = QApplication.primaryScreen()
-        geometry = window.frameGeometry()
-        shot = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
-        shot.save(str(out))
-        print(f"saved {out}")
+        save_screen(window, out)
+        await library_shot(studio, window, out.with_name("library.png"))
         window.close()
+
+
+def save_screen(window: MainWindow, out: Path) -> None:
+    # The screen, not window.grab(): video surfaces come back blank from grab().
+    screen = QApplication.primaryScreen()
+    geometry = window.frameGeometry()
+    shot = screen.grabWindow(0, geometry.x(), geometry.y(), geometry.width(), geometry.height())
+    shot.save(str(out))
+    print(f"saved {out}")
+
+
+async def library_shot(studio: Studio, window: MainWindow, out: Path) -> None:
+    """The library tab with a lineage chain: a clip, its extension, and a lead-in."""
+    store = studio.queue.engine.store
+    first = next(j for j in studio.queue.model.jobs() if j.status is JobStatus.READY)
+    assert first.generation_id
+    frame0 = GenerationKeyframe(first.generation_id)
+    studio.queue.generate(GenerationRequest("the lantern drifts to the far shore", frame0=frame0))
+    frame1 = GenerationKeyframe(first.generation_id)
+    studio.queue.generate(GenerationRequest("a hand sets the lantern on the water", frame1=frame1))
+    extended = lambda: len(store.children(first.generation_id or "")) == 2
+    ready = lambda: all(
+        c.status is JobStatus.READY for c in store.children(first.generation_id or "")
+    )
+    await until(lambda: extended() and ready())
+    window.side_tabs.setCurrentWidget(window.library)
+    studio.library.reload()
+    window.library.select_job(first.local_id)
+    window.play(first)
+    await until(lambda: window.player.media_player.position() > 600)
+    await asyncio.sleep(0.3)
+    save_screen(window, out)
 
 
 def main() -> None:
