@@ -27,7 +27,7 @@ from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.session import Studio
-from luma_desktop.studio.settings import Settings
+from luma_desktop.studio.settings import Preferences, Settings
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.studio.thumbnails import ThumbnailMaker
 
@@ -49,6 +49,13 @@ class Options:
 def wants_demo(options: Options, keys: KeyStore) -> bool:
     """Demo when asked, or when there is no key and no gateway was named."""
     return options.demo or (keys.get() is None and options.base_url is None)
+
+
+def _follow_settings(engine: JobEngine, prefs: Preferences, data: Path, pinned: bool) -> None:
+    """New jobs go to the new gateway and folder; jobs already sent keep theirs."""
+    if not pinned:
+        engine.base_url = prefs.base_url
+    engine.library = Path(prefs.download_dir) if prefs.download_dir else paths.library_dir(data)
 
 
 @contextlib.asynccontextmanager
@@ -82,6 +89,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             library if library and not demo else paths.library_dir(data),
             base_url=base_url,
         )
+        if not demo:
+            pinned = options.base_url is not None  # a --base-url wins over Settings
+            settings.changed.connect(lambda prefs: _follow_settings(engine, prefs, data, pinned))
         errors = ErrorHub()
         tasks = TaskGroup(on_error=errors.report_exception)
         queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"))

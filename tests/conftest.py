@@ -33,6 +33,14 @@ settings.load_profile("ci" if os.environ.get("CI") else "dev")
 SIM_KEY = "sim-key"
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The fault and input suites, in numbers."""
+    from tests.summary import render
+
+    for line in render():
+        terminalreporter.write_line(line)
+
+
 @pytest.fixture(autouse=True)
 def isolated_profile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
     """No test touches the real user profile, keychain or settings."""

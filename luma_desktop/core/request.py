@@ -97,7 +97,11 @@ class GenerationRequest:
         elif len(self.prompt) > PROMPT_LIMIT:
             over = len(self.prompt) - PROMPT_LIMIT
             found.append(
-                Issue("prompt", f"The prompt is {over} characters over the {PROMPT_LIMIT} limit.")
+                Issue(
+                    "prompt",
+                    f"The prompt is {over:,} character{'s' if over > 1 else ''} over "
+                    f"the {PROMPT_LIMIT:,} limit.",
+                )
             )
         for name, value, allowed in (
             ("aspect_ratio", self.aspect_ratio, ASPECT_RATIOS),

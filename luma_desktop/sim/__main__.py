@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--hold", type=float, default=SimConfig.hold_seconds, help="long-poll limit"
     )
+    parser.add_argument(
+        "--big-payload-bytes",
+        type=int,
+        default=None,
+        help="serve every video as a deterministic payload of this many bytes (benchmarks)",
+    )
     return parser
 
 
@@ -46,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     stop = threading.Event()
     with SimServer(config) as sim:
+        sim.faults.big_payload_bytes = args.big_payload_bytes
         print(f"base_url={sim.base_url}", flush=True)
         print(f"video_base_url={sim.video_base_url}", flush=True)
         print(f"api_key={config.api_key or '<any>'}", flush=True)

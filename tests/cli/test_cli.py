@@ -16,6 +16,7 @@ from luma_desktop.core.policy import PollPolicy
 from luma_desktop.sim import SimServer
 from tests.conftest import SIM_KEY
 from tests.core import image_cases
+from tests.summary import record
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_second_process_on_the_same_data_is_refused(
 
 BAD_INPUTS: list[tuple[str, Callable[[Path], list[str]], str]] = [
     ("empty prompt", lambda d: ["generate", "   "], "Write a prompt"),
-    ("prompt over the limit", lambda d: ["generate", "x" * 2049], "over the 2048"),
+    ("prompt over the limit", lambda d: ["generate", "x" * 2049], "1 character over the 2,048"),
     (
         "unknown aspect ratio",
         lambda d: ["generate", "p", "--aspect-ratio", "5:4"],
@@ -169,6 +170,12 @@ def test_bad_input_exits_2_and_sends_nothing(
     folder = tmp_path / "inputs"
     folder.mkdir()
     code, out, err = run_cli(*argv(folder))
+    said_line = (out + err).strip().splitlines()[-1] if (out + err).strip() else ""
+    record(
+        "Input suite: refused (exit 2, nothing sent)",
+        ("input", "exit", "requests", "message"),
+        (name, code, _requests(sim), said_line[:70]),
+    )
     assert code == 2, out + err
     assert said.lower() in (out + err).lower()
     assert _requests(sim) == 0
@@ -196,6 +203,12 @@ def test_odd_images_are_converted_and_sent(
 ) -> None:
     source = make(tmp_path)
     code, out, _ = run_cli("generate", "starts here", "--frame0", str(source))
+    note = next((line for line in out.splitlines() if "sent inline" in line), "")
+    record(
+        "Input suite: odd but valid (converted and sent)",
+        ("input", "exit", "creates", "as sent"),
+        (name, code, sim.counts["create"], note.removeprefix("frame0: ")[:70]),
+    )
     assert code == 0
     assert "sent inline" in out
     url = sim.received_bodies[0]["keyframes"]["frame0"]["url"]

@@ -135,7 +135,7 @@ def test_prompt_limit_is_exact() -> None:
     assert GenerationRequest("x" * PROMPT_LIMIT).issues() == []
     issues = GenerationRequest("x" * (PROMPT_LIMIT + 1)).issues()
     assert [i.field for i in issues] == ["prompt"]
-    assert "1 characters over" in issues[0].message
+    assert "1 character over" in issues[0].message
 
 
 @pytest.mark.parametrize("bad", ["1234", "", GEN_A + "\n", GEN_A[:-1] + "g", "gen:" + GEN_A])

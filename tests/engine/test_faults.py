@@ -8,10 +8,13 @@ engine planned, and the error kind the artist sees.
 from __future__ import annotations
 
 import base64
+import errno
 import io
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -22,6 +25,7 @@ from luma_desktop.core.request import GenerationRequest, ImageKeyframe
 from luma_desktop.core.store import JobStatus, JobStore
 from luma_desktop.sim import SimServer
 from tests.engine.conftest import EngineFactory, FakeTime, fast_policy
+from tests.summary import record
 
 
 def _inline_png() -> ImageKeyframe:
@@ -98,7 +102,7 @@ CASES = [
     Case("flat spelling", _set(spelling="flat")),
     Case("wrapped object", _set(spelling="wrapped")),
     Case("unknown running state", _set(spelling="weird_state")),
-    Case("dropped connection mid-download", _set(drop_download_after=40_000)),
+    Case("dropped connection mid-download", _set(drop_download_after=10_000)),
     Case("slow drip download", _set(drip_bytes_per_second=400_000)),
     Case("slow drip poll answers", _set(drip_polls_seconds=0.2)),
     Case("link expired before download", _set(expire_links_after_complete=True)),
@@ -138,6 +142,23 @@ async def test_fault(
 
     job = await engine.generate(case.request)
 
+    retries = [e for e in events if e.kind is EventKind.RETRYING]
+    seen = (
+        f"{job.error_kind}: {job.error_message}"
+        if job.error_kind
+        else (f"(retrying) {retries[-1].error_kind}: {retries[-1].message}" if retries else "-")
+    )
+    record(
+        "Fault suite",
+        ("fault", "job", "what the artist sees", "creates taken/sent", "longest wait s"),
+        (
+            case.name,
+            job.status.value,
+            seen[:64],
+            f"{len(created)}/{sim.counts['create']}",
+            f"{max(fake.sleeps, default=0.0):.2f}",
+        ),
+    )
     assert job.status is case.status, job.error_message
     assert job.error_kind == case.error_kind
     assert store.get(job.local_id) == job  # the store holds exactly what the engine returned
@@ -232,3 +253,49 @@ async def test_blocking_error_pauses_and_keeps_the_job(
     done = await engine.track(job.local_id)
     assert done.status is JobStatus.READY
     assert done.error_kind is None
+
+
+LOCAL_FAULTS = [
+    ("disk full", errno.ENOSPC, "is full"),
+    ("folder not writable", errno.EACCES, "may not write"),
+]
+
+
+@pytest.mark.parametrize(("name", "code", "said"), LOCAL_FAULTS, ids=[f[0] for f in LOCAL_FAULTS])
+async def test_local_disk_faults_pause_the_download_and_keep_the_job(
+    name: str,
+    code: int,
+    said: str,
+    sim: SimServer,
+    make_engine: EngineFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real_open = Path.open
+
+    def failing_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name.endswith(".part"):
+            raise OSError(code, os.strerror(code), str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", failing_open)
+    engine = make_engine(sim)
+    paused = await engine.generate(GenerationRequest("a full disk"))
+    record(
+        "Fault suite",
+        ("fault", "job", "what the artist sees", "creates taken/sent", "longest wait s"),
+        (
+            name,
+            paused.status.value,
+            f"{paused.error_kind}: {paused.error_message}"[:64],
+            "1/1",
+            "-",
+        ),
+    )
+    assert paused.status is JobStatus.DOWNLOADING  # kept, to finish once there is room
+    assert paused.error_kind == "local_file"
+    assert said in (paused.error_message or "")
+
+    monkeypatch.setattr(Path, "open", real_open)  # the artist frees space / picks a folder
+    done = await engine.track(paused.local_id)
+    assert done.status is JobStatus.READY
+    assert sim.counts["create"] == 1

@@ -108,7 +108,7 @@ def test_typing_updates_the_count_and_too_long_disables_generate(
     assert panel.count_label.text() == f"{PROMPT_LIMIT + 1} / {PROMPT_LIMIT}"
     assert _text_color(panel.count_label) == ERROR_COLOR
     assert not panel.generate_button.isEnabled()
-    assert "1 characters over" in panel.generate_button.toolTip()
+    assert "1 character over" in panel.generate_button.toolTip()
     assert panel.prompt_error.isVisible()
     assert panel.prompt_error.text() == panel.generate_button.toolTip()
 

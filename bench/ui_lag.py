@@ -1,0 +1,372 @@
+"""Event-loop stalls of the real window while N jobs poll and two clips download.
+
+The simulators run in their own processes, so only the app is measured: the jobs'
+gateway is ``python -m luma_desktop.sim --any-key --queued 1 --dreaming 30 --hold 5``
+(jobs stay in ``dreaming`` through the window, their long polls held 5 s each), and
+the downloads come from a second simulator started with a small inline script that
+serves one big deterministic payload, sent at ``--download-mb-s`` per download.
+
+Each run opens a studio the way the app does (``open_studio`` on an
+``asyncio.Runner(loop_factory=qasync.QEventLoop)``, a fresh data folder, a key in an
+in-memory keychain, not demo mode), shows the real ``MainWindow`` offscreen, submits
+N jobs with ``studio.queue.generate`` (no spend dialog), waits until all are
+``dreaming``, starts two downloads through the engine (two jobs recorded as
+``downloading`` with a big-payload link, then tracked), waits until both stream,
+then lets a 5 ms ``PreciseTimer`` QTimer tick for ``--window`` seconds. Lag of a
+tick = actual interval - 5 ms. Every N runs ``--runs`` times; the line gives the
+median over the runs of each statistic (p99, p99.9, max of the lag), and
+``dl_mb_s``, the median of both downloads' bytes per second during the window.
+
+    .venv/bin/python bench/ui_lag.py [--jobs 0,10,50] [--runs 3] [--window 8]
+    .venv/bin/python bench/ui_lag.py --profile   # where the loop stalls, at the largest N
+
+Prints one line: ``ui_lag: key=value ...``. ``--profile`` instead prints to stderr
+the main thread's stacks sampled while the probe was late, then a cProfile of a
+window (both distort the timings, so no line is printed then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import gc
+import io
+import itertools
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_API", "pyside6")
+
+import qasync  # QT_API above: qasync uses PySide6 whatever else is installed
+from keyring.backend import KeyringBackend
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from luma_desktop.api.models import State
+from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core import paths
+from luma_desktop.core.naming import clip_path
+from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
+from luma_desktop.core.secrets import KeyStore
+from luma_desktop.core.store import JobStatus
+from luma_desktop.studio.session import Studio
+from luma_desktop.ui.main_window import MainWindow
+from luma_desktop.ui.theme import apply_dark_theme
+
+ROOT = Path(__file__).resolve().parents[1]
+KEY = "bench-key"
+MB = 1_000_000
+INTERVAL_MS = 5
+SETTLE_SECONDS = 0.5
+READY_TIMEOUT = 30.0
+DOWNLOADS = 2
+# The jobs' gateway: long enough that every job is still dreaming after the window.
+JOBS_SIM = ["-m", "luma_desktop.sim", "--any-key", "--queued", "1", "--dreaming", "30"]
+JOBS_SIM += ["--hold", "5"]
+
+# The download origin: the simulator in-process in its own Python process, because
+# the drip rate is a fault that can only be set in-process.
+BIG_SIM = """
+import sys, threading
+from luma_desktop.sim import SimConfig, SimServer
+size, rate = int(sys.argv[1]), int(sys.argv[2])
+with SimServer(SimConfig(api_key=None, queued_seconds=0.05, dreaming_seconds=0.05)) as sim:
+    sim.faults.big_payload_bytes = size
+    sim.faults.drip_bytes_per_second = rate or None
+    print(f"base_url={sim.base_url}", flush=True)
+    threading.Event().wait()
+"""
+
+
+class MemoryKeyring(KeyringBackend):
+    """An in-memory keyring (as tests/memory_keyring.py): no real keychain is touched."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.secrets.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.secrets[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.secrets.pop((service, username), None)
+
+
+# -- simulator processes ------------------------------------------------------------------
+
+
+def start(args: list[str], procs: list[subprocess.Popen[str]]) -> str:
+    """Start a simulator process (kept in ``procs`` for cleanup); return its gateway URL."""
+    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    procs.append(proc)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("base_url="):
+            return line.strip().partition("=")[2]
+    raise RuntimeError(f"the simulator did not start: {args}")
+
+
+def stop_all(procs: list[subprocess.Popen[str]]) -> None:
+    for proc in procs:
+        proc.terminate()
+    for proc in procs:
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# -- the probe -------------------------------------------------------------------------------
+
+
+class Probe:
+    """A precise QTimer; records when each tick ran."""
+
+    def __init__(self, interval_ms: int) -> None:
+        self.interval = interval_ms / 1000
+        self.ticks: list[float] = []
+        self.last = 0.0
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self._tick)
+
+    def _tick(self) -> None:
+        self.last = time.perf_counter()
+        self.ticks.append(self.last)
+
+    async def run(self, seconds: float) -> list[float]:
+        """Lags in ms (actual interval - expected) of the ticks in ``seconds``."""
+        self._timer.start()
+        await asyncio.sleep(seconds)
+        self._timer.stop()
+        self._timer.deleteLater()
+        return [1000 * (b - a - self.interval) for a, b in itertools.pairwise(self.ticks)]
+
+
+def summary(lags: list[float]) -> dict[str, float]:
+    cuts = statistics.quantiles(lags, n=1000, method="inclusive")
+    return {"p99_ms": cuts[989], "p999_ms": cuts[998], "max_ms": max(lags)}
+
+
+class StallSampler(threading.Thread):
+    """While the probe is late, samples the main thread's stack every millisecond."""
+
+    def __init__(self, probe: Probe, late_s: float) -> None:
+        super().__init__(name="stall-sampler", daemon=True)
+        self._probe = probe
+        self._late = late_s
+        self._main = threading.main_thread().ident
+        self.samples: Counter[tuple[str, ...]] = Counter()
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.001):
+            last = self._probe.last
+            if not last or time.perf_counter() - last < self._late:
+                continue
+            frame = sys._current_frames().get(self._main or 0)
+            if frame is not None:
+                self.samples[_stack(frame)] += 1
+
+
+def _stack(frame: FrameType | None, depth: int = 7) -> tuple[str, ...]:
+    out: list[str] = []
+    while frame is not None and len(out) < depth:
+        code = frame.f_code
+        where = code.co_filename.rpartition("site-packages/")[2].replace(str(ROOT) + "/", "")
+        out.append(f"{where}:{frame.f_lineno} {code.co_name}")
+        frame = frame.f_back
+    return tuple(out)
+
+
+# -- one run ---------------------------------------------------------------------------------
+
+
+async def wait_until(check: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + READY_TIMEOUT
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {READY_TIMEOUT:.0f} s for {what}")
+        await asyncio.sleep(0.05)
+
+
+def count(studio: Studio, status: JobStatus) -> int:
+    return len(studio.queue.engine.store.with_status(status))
+
+
+async def start_downloads(studio: Studio, big_url: str) -> list[Path]:
+    """Two jobs whose clip is the big payload, handed to the engine as the app resumes them."""
+    engine = studio.queue.engine
+    client = engine.client(big_url)
+    parts = []
+    for n in range(DOWNLOADS):
+        generation = await client.create({"prompt": f"big clip {n}"})
+        generation = await client.get(generation.id, State.COMPLETED)
+        prompt = f"big clip {n}"
+        job = engine.store.add(
+            base_url=big_url,
+            prompt=prompt,
+            body={"prompt": prompt},
+            parents=[],
+            tokens=PRICE_TOKENS,
+            status=JobStatus.DOWNLOADING,
+            generation_id=generation.id,
+        )
+        dest = clip_path(engine.library, datetime.now(), prompt, generation.id)
+        job = engine.store.update(
+            job.local_id,
+            server_state="completed",
+            video_url=generation.video_url,
+            video_path=str(dest),
+        )
+        studio.queue.model.upsert(job)
+        studio.queue.track(job.local_id)
+        parts.append(dest.with_name(dest.name + ".part"))
+    return parts
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+async def one_run(
+    n: int, urls: tuple[str, str], window: float, profile: str = ""
+) -> tuple[dict[str, float], str]:
+    """The lag statistics of one window (and the profile's report, if one was asked)."""
+    jobs_url, big_url = urls
+    keys = KeyStore(MemoryKeyring())
+    keys.set(KEY)
+    with tempfile.TemporaryDirectory(prefix="luma-bench-") as folder:
+        os.environ[paths.DATA_DIR_ENV] = folder  # settings too live in the throwaway folder
+        async with open_studio(Options(base_url=jobs_url, data_dir=Path(folder)), keys) as studio:
+            window_ = MainWindow(studio)
+            window_.show()
+            studio.queue.load()
+            for i in range(n):
+                studio.queue.generate(GenerationRequest(f"bench job {i}: a heron at dawn"))
+            await wait_until(lambda: count(studio, JobStatus.DREAMING) == n, f"{n} jobs dreaming")
+            parts = await start_downloads(studio, big_url)
+            await wait_until(lambda: all(_size(p) > MB for p in parts), "both downloads")
+            await asyncio.sleep(SETTLE_SECONDS)
+            probe = Probe(INTERVAL_MS)
+            report, sampler, profiler = "", None, None
+            if profile == "stalls":
+                sampler = StallSampler(probe, (INTERVAL_MS + 3) / 1000)
+                sampler.start()
+            elif profile == "cprofile":
+                profiler = cProfile.Profile()
+                profiler.enable()
+            before = sum(_size(p) for p in parts)
+            lags = await probe.run(window)
+            streamed = sum(_size(p) for p in parts) - before
+            if profiler is not None:
+                profiler.disable()
+                report = _cprofile_report(profiler)
+            if sampler is not None:
+                sampler.stopped.set()
+                sampler.join()
+                report = _stall_report(sampler.samples)
+            dreaming = count(studio, JobStatus.DREAMING)
+            downloading = count(studio, JobStatus.DOWNLOADING)
+            window_.close()
+            window_.deleteLater()
+    if dreaming != n or downloading != DOWNLOADS:
+        print(
+            f"ui_lag: warning: n={n}: {dreaming} dreaming, {downloading} downloading "
+            "at the end of the window",
+            file=sys.stderr,
+        )
+    stats = summary(lags)
+    stats["dl_mb_s"] = streamed / MB / window
+    return stats, report
+
+
+def _stall_report(samples: Counter[tuple[str, ...]]) -> str:
+    total = sum(samples.values())
+    lines = [f"stall samples (1 ms each while the probe was >{INTERVAL_MS + 3} ms late): {total}"]
+    for stack, hits in samples.most_common(12):
+        lines.append(f"  {hits:5d}  " + "\n         <- ".join(stack))
+    return "\n".join(lines)
+
+
+def _cprofile_report(profiler: cProfile.Profile) -> str:
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+    return out.getvalue()
+
+
+async def bench(args: argparse.Namespace, urls: tuple[str, str]) -> None:
+    ns = [int(x) for x in args.jobs.split(",")]
+    if args.profile:
+        for kind in ("stalls", "cprofile"):
+            stats, report = await one_run(max(ns), urls, args.window, kind)
+            print(f"== {kind}, n={max(ns)}: {stats}\n{report}", file=sys.stderr)
+        return
+    results: dict[int, list[dict[str, float]]] = {n: [] for n in ns}
+    for _ in range(args.runs):
+        for n in ns:
+            results[n].append((await one_run(n, urls, args.window))[0])
+    fields = []
+    for n in ns:
+        for key in ("p99_ms", "p999_ms", "max_ms"):
+            fields.append(f"n{n}_{key}={statistics.median(r[key] for r in results[n]):.1f}")
+    dl = statistics.median(r["dl_mb_s"] for rs in results.values() for r in rs)
+    print(f"ui_lag: {' '.join(fields)} dl_mb_s={dl:.1f} window_s={args.window:g} runs={args.runs}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--jobs", default="0,10,50", help="comma-separated job counts")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--window", type=float, default=8.0, help="seconds measured per run")
+    parser.add_argument(
+        "--download-mb-s", type=float, default=20.0, help="rate of each download (0: unthrottled)"
+    )
+    parser.add_argument("--profile", action="store_true", help="find the stalls (stderr)")
+    args = parser.parse_args()
+    rate = int(args.download_mb_s * MB)
+    # Big enough that neither download ends during a run (unthrottled: as far as it gets).
+    size = rate * int(args.window + 60) if rate else 4000 * MB
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)
+    apply_dark_theme(app)
+    procs: list[subprocess.Popen[str]] = []
+    try:
+        jobs_url = start(JOBS_SIM, procs)
+        big_url = start(["-c", BIG_SIM, str(size), str(rate)], procs)
+        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+            runner.run(bench(args, (jobs_url, big_url)))
+    finally:
+        stop_all(procs)
+    # Qt objects left to the interpreter's shutdown can crash it (bool_dealloc): go first.
+    gc.collect()
+    app.processEvents()
+    app.shutdown()
+
+
+if __name__ == "__main__":
+    main()
