@@ -10,8 +10,8 @@ import logging
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QUrl, Signal
-from PySide6.QtGui import QImageWriter
+from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QImage, QImageWriter
 from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 
 log = logging.getLogger(__name__)
@@ -26,6 +26,7 @@ class ThumbnailMaker(QObject):
         self.folder = folder
         self._queue: deque[tuple[str, Path]] = deque()
         self._current: tuple[str, Path] | None = None
+        self._taken: QImage | None = None  # the frame grabbed, waiting to be saved
         self._player = QMediaPlayer(self)
         self._sink = QVideoSink(self)
         self._player.setVideoSink(self._sink)
@@ -41,6 +42,7 @@ class ThumbnailMaker(QObject):
         """Stop: nothing more is made (the store may be closing)."""
         self._queue.clear()
         self._current = None
+        self._taken = None
         self._player.stop()
         self._player.setSource(QUrl())
 
@@ -56,12 +58,21 @@ class ThumbnailMaker(QObject):
         self._player.play()
 
     def _on_frame(self, frame: QVideoFrame) -> None:
-        if self._current is None or not frame.isValid():
+        if self._current is None or self._taken is not None or not frame.isValid():
             return
-        key, video = self._current
         image = frame.toImage()
         if image.isNull():
             return
+        self._taken = image
+        # Stop and switch sources after this signal returns, never from inside the
+        # backend's own frame delivery.
+        QTimer.singleShot(0, self._save_and_continue)
+
+    def _save_and_continue(self) -> None:
+        if self._current is None or self._taken is None:
+            return
+        key, video = self._current
+        image, self._taken = self._taken, None
         self._player.stop()
         thumb = image.scaledToHeight(THUMB_HEIGHT, Qt.TransformationMode.SmoothTransformation)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -77,4 +88,4 @@ class ThumbnailMaker(QObject):
     def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
         if self._current is not None:
             log.warning("no thumbnail for %s: %s", self._current[1].name, text)
-        self._next()
+            QTimer.singleShot(0, self._next)

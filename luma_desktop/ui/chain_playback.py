@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtMultimedia import QMediaPlayer
 
 from luma_desktop.ui.player import PlayerWidget
@@ -44,4 +44,5 @@ class ChainPlayback(QObject):
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if self.active and status == QMediaPlayer.MediaStatus.EndOfMedia:
-            self._advance()
+            # Switch clips after the player's own signal returns, not from inside it.
+            QTimer.singleShot(0, self._advance)

@@ -119,6 +119,11 @@ async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Pat
     await wait_until(lambda: frames.count >= 5, timeout=15)
     assert frames.last_size == QSize(180, 320)  # the portrait sample clip
     assert window.player.current_path() == Path(job.video_path)
+    # Its thumbnail is taken from a decoded frame and recorded in the store.
+    store = studio.queue.engine.store
+    await wait_until(lambda: store.get(job.local_id).thumb_path is not None, timeout=15)
+    thumb = QImage(store.get(job.local_id).thumb_path or "")
+    assert (thumb.width(), thumb.height()) == (51, 90)  # 9:16 at the thumbnail height
     assert window.windowTitle().endswith("Demo mode")
     assert window.demo_badge.isVisible()
 
