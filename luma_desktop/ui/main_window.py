@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -35,6 +35,7 @@ from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
 from luma_desktop.ui.settings_dialog import SettingsDialog
 
+AUTOPLAY_DELAY_MS = 250
 DEMO_TEXT = (
     "Demo mode: clips come from a built-in simulator and no tokens are spent. "
     "Enter your AI/ML API key to make real clips."
@@ -46,6 +47,11 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.studio = studio
         self._playing: JobRecord | None = None  # the clip in the player, for drops on it
+        self._autoplay_candidate: JobRecord | None = None
+        self._autoplay = QTimer(self)
+        self._autoplay.setSingleShot(True)
+        self._autoplay.setInterval(AUTOPLAY_DELAY_MS)
+        self._autoplay.timeout.connect(self._autoplay_latest)
         self.setWindowTitle("Luma Desktop — Demo mode" if studio.demo else "Luma Desktop")
         self.resize(1400, 820)
         self.setAcceptDrops(False)
@@ -240,7 +246,15 @@ class MainWindow(QMainWindow):
         self.studio.queue.forget(job.local_id)
 
     def _on_job_ready(self, job: JobRecord) -> None:
-        if self.player.current_path() is None or not self.player.media_player.isPlaying():
+        """A finished clip plays if nothing else does. A burst of finished jobs is
+        coalesced: the player switches once, to the latest, not once per job."""
+        self._autoplay_candidate = job
+        self._autoplay.start()
+
+    def _autoplay_latest(self) -> None:
+        job, self._autoplay_candidate = self._autoplay_candidate, None
+        idle = self.player.current_path() is None or not self.player.media_player.isPlaying()
+        if job is not None and idle and not self.chain.active:
             self.play(job)
 
     def reuse(self, job: JobRecord) -> None:
