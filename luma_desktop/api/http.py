@@ -21,7 +21,7 @@ from luma_desktop.api.errors import ApiError, ErrorKind
 LONG_POLL_HOLD = 30.0  # the gateway answers a held poll after about this long
 # Read timeout comfortably above the hold so a held poll is never cut short.
 TIMEOUT = httpx.Timeout(connect=15.0, read=LONG_POLL_HOLD + 30.0, write=30.0, pool=None)
-MAX_POLLS_IN_FLIGHT = 24
+MAX_POLLS_IN_FLIGHT = 64  # one held poll per live job up to here; more jobs wait their turn
 MAX_DOWNLOADS_IN_FLIGHT = 4
 # Polls, downloads, plus room for creates and one-off fetches.
 POOL = httpx.Limits(
