@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import ctypes
 import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -39,6 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 KEY = "bench"
 MB = 1_000_000
 PROGRESS_STEP = 0.1  # as PollPolicy.progress_step: the engine reports at most this often
+
+
+def die_with_parent() -> None:
+    """In the child: SIGTERM when this bench dies, even without running its cleanup."""
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def start_sim(size: int) -> tuple[subprocess.Popen[str], str]:
@@ -59,6 +66,7 @@ def start_sim(size: int) -> tuple[subprocess.Popen[str], str]:
         cwd=ROOT,
         stdout=subprocess.PIPE,
         text=True,
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
     )
     assert proc.stdout is not None
     for line in proc.stdout:

@@ -30,10 +30,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import ctypes
+import gc
 import io
 import itertools
 import os
 import pstats
+import signal
 import statistics
 import subprocess
 import sys
@@ -89,13 +92,6 @@ with SimServer(SimConfig(api_key=None, queued_seconds=0.05, dreaming_seconds=0.0
     threading.Event().wait()
 """
 
-# PySide6 6.12.0 on CPython 3.11: every Python-side ``Signal.emit()`` returns True
-# without a reference of its own, so True's count drops by one per emit and the
-# process aborts ("bool_dealloc") after a few thousand emits. That is an app-wide bug
-# (reported, not fixed here); this bench holds spare references so it can measure.
-TRUE_REFS = 2_000_000
-_TRUE_REFS: list[bool] = []
-
 
 class MemoryKeyring(KeyringBackend):
     """An in-memory keyring (as tests/memory_keyring.py): no real keychain is touched."""
@@ -116,12 +112,39 @@ class MemoryKeyring(KeyringBackend):
         self.secrets.pop((service, username), None)
 
 
+def immortalize_singletons() -> None:
+    """Give None, True and False a huge reference count, as CPython 3.12+ makes them immortal.
+
+    PySide6 6.12.0's abi3 wheel returns None (every void method: ``setPen``,
+    ``drawRoundedRect``, ``save``...) and True (``Signal.emit()``) without a reference
+    of their own, which only immortal singletons (CPython >= 3.12) forgive. On 3.11 the
+    counts fall by one per call and the process aborts (``none_dealloc``,
+    ``bool_dealloc``) after a few thousand calls: an app-wide crash, reported, not
+    fixed here. This bench pads the counts so that it can measure at all.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    for obj in (None, True, False):  # ob_refcnt is a PyObject's first field
+        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
+
+
 # -- simulator processes ------------------------------------------------------------------
+
+
+def die_with_parent() -> None:
+    """In the child: SIGTERM when this bench dies, even without running its cleanup."""
+    ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def start(args: list[str], procs: list[subprocess.Popen[str]]) -> str:
     """Start a simulator process (kept in ``procs`` for cleanup); return its gateway URL."""
-    proc = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=die_with_parent if sys.platform == "linux" else None,
+    )
     procs.append(proc)
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -150,6 +173,7 @@ class Probe:
     def __init__(self, interval_ms: int) -> None:
         self.interval = interval_ms / 1000
         self.ticks: list[float] = []
+        self.cpu: list[float] = []  # the main thread's CPU time at each tick
         self.last = 0.0
         self._timer = QTimer()
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)
@@ -159,6 +183,7 @@ class Probe:
     def _tick(self) -> None:
         self.last = time.perf_counter()
         self.ticks.append(self.last)
+        self.cpu.append(time.thread_time())
 
     async def run(self, seconds: float) -> list[float]:
         """Lags in ms (actual interval - expected) of the ticks in ``seconds``."""
@@ -172,6 +197,24 @@ class Probe:
 def summary(lags: list[float]) -> dict[str, float]:
     cuts = statistics.quantiles(lags, n=1000, method="inclusive")
     return {"p99_ms": cuts[989], "p999_ms": cuts[998], "max_ms": max(lags)}
+
+
+class GcClock:
+    """The garbage collector's pauses (start, end, generation) while installed."""
+
+    def __init__(self) -> None:
+        self.pauses: list[tuple[float, float, int]] = []
+        self._started = 0.0
+        gc.callbacks.append(self._on_gc)
+
+    def _on_gc(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses.append((self._started, time.perf_counter(), info["generation"]))
+
+    def remove(self) -> None:
+        gc.callbacks.remove(self._on_gc)
 
 
 class StallSampler(threading.Thread):
@@ -195,7 +238,7 @@ class StallSampler(threading.Thread):
                 self.samples[_stack(frame)] += 1
 
 
-def _stack(frame: FrameType | None, depth: int = 7) -> tuple[str, ...]:
+def _stack(frame: FrameType | None, depth: int = 12) -> tuple[str, ...]:
     out: list[str] = []
     while frame is not None and len(out) < depth:
         code = frame.f_code
@@ -281,7 +324,9 @@ async def one_run(
             report, sampler, profiler = "", None, None
             if profile == "stalls":
                 sampler = StallSampler(probe, (INTERVAL_MS + 3) / 1000)
+                sys.setswitchinterval(0.0005)  # else samples land only where the GIL is let go
                 sampler.start()
+                gc_clock = GcClock()
             elif profile == "cprofile":
                 profiler = cProfile.Profile()
                 profiler.enable()
@@ -294,7 +339,8 @@ async def one_run(
             if sampler is not None:
                 sampler.stopped.set()
                 sampler.join()
-                report = _stall_report(sampler.samples)
+                gc_clock.remove()
+                report = _stall_report(sampler.samples, probe, gc_clock.pauses)
             dreaming = count(studio, JobStatus.DREAMING)
             downloading = count(studio, JobStatus.DOWNLOADING)
             window_.close()
@@ -310,9 +356,37 @@ async def one_run(
     return stats, report
 
 
-def _stall_report(samples: Counter[tuple[str, ...]]) -> str:
+def _stall_report(
+    samples: Counter[tuple[str, ...]], probe: Probe, gcs: list[tuple[float, float, int]]
+) -> str:
+    """The worst intervals (with the main thread's CPU in them: near the lag means busy
+    in this process, near 0 means the process waited, e.g. for a CPU), the GC pauses,
+    and the sampled stacks."""
+    gaps = sorted(
+        (
+            (b - a, cb - ca, a, b)
+            for (a, b), (ca, cb) in zip(
+                itertools.pairwise(probe.ticks), itertools.pairwise(probe.cpu), strict=True
+            )
+        ),
+        reverse=True,
+    )
+    span = probe.ticks[-1] - probe.ticks[0]
+    busy = 100 * (probe.cpu[-1] - probe.cpu[0]) / span
+    lines = [f"main thread busy {busy:.0f}% of the window (CPU time / wall time)"]
+    lines.append("worst intervals: wall ms / main-thread CPU ms / GC ms inside")
+    for wall, cpu, a, b in gaps[:10]:
+        in_gc = sum(e - s for s, e, _g in gcs if s >= a and e <= b)
+        lines.append(f"  {1000 * wall:7.1f} {1000 * cpu:7.1f} {1000 * in_gc:7.1f}")
+    worst_gc = max((e - s for s, e, _g in gcs), default=0.0)
+    by_gen = Counter(g for _s, _e, g in gcs)
+    lines.append(
+        f"GC: {len(gcs)} collections {dict(sorted(by_gen.items()))}, "
+        f"longest {1000 * worst_gc:.1f} ms"
+    )
     total = sum(samples.values())
-    lines = [f"stall samples (1 ms each while the probe was >{INTERVAL_MS + 3} ms late): {total}"]
+    late = INTERVAL_MS + 3
+    lines.append(f"stall samples (1 ms each while the probe was >{late} ms late): {total}")
     for stack, hits in samples.most_common(12):
         lines.append(f"  {hits:5d}  " + "\n         <- ".join(stack))
     return "\n".join(lines)
@@ -320,7 +394,9 @@ def _stall_report(samples: Counter[tuple[str, ...]]) -> str:
 
 def _cprofile_report(profiler: cProfile.Profile) -> str:
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(30)
+    stats = pstats.Stats(profiler, stream=out)
+    stats.sort_stats("tottime").print_stats(30)
+    stats.sort_stats("cumulative").print_stats(r"luma_desktop|json|sqlite|stream_to_file", 30)
     return out.getvalue()
 
 
@@ -360,7 +436,7 @@ def main() -> None:
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     apply_dark_theme(app)
-    _TRUE_REFS.extend([True] * TRUE_REFS)
+    immortalize_singletons()
     procs: list[subprocess.Popen[str]] = []
     try:
         jobs_url = start(JOBS_SIM, procs)
@@ -369,9 +445,6 @@ def main() -> None:
             runner.run(bench(args, (jobs_url, big_url)))
     finally:
         stop_all(procs)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)  # freeing _TRUE_REFS now would take True's count below zero: bool_dealloc
 
 
 if __name__ == "__main__":

@@ -13,6 +13,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import shiboken6
+from PySide6.QtCore import QObject
+
 from luma_desktop.api.http import make_http_client
 from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
@@ -65,9 +68,15 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
     demo = wants_demo(options, keys)
     base = options.data_dir or paths.data_dir()
     data = paths.demo_dir(base) if demo else base
-    settings = Settings(paths.config_dir() / "settings.json")
     async with contextlib.AsyncExitStack() as stack:
+        # Every studio QObject hangs off this root, deleted last and on this (the GUI)
+        # thread. Left to Python, an object caught in a reference cycle can be collected
+        # on any thread that happens to allocate (the simulator's, a worker's), and a Qt
+        # object destroyed off its thread leaves timers that fire into freed memory.
+        root = QObject()
+        stack.callback(shiboken6.delete, root)
         stack.enter_context(DataDirLock(data))
+        settings = Settings(paths.config_dir() / "settings.json", root)
         key_source = (lambda: DEMO_KEY) if demo else keys.get
         handler = setup_logging(paths.log_dir(data), key_source)
         stack.callback(logging.getLogger().removeHandler, handler)
@@ -92,9 +101,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         if not demo:
             pinned = options.base_url is not None  # a --base-url wins over Settings
             settings.changed.connect(lambda prefs: _follow_settings(engine, prefs, data, pinned))
-        errors = ErrorHub()
+        errors = ErrorHub(root)
         tasks = TaskGroup(on_error=errors.report_exception)
-        queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"))
+        queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"), root)
         stack.callback(queue.close)
         stack.push_async_callback(tasks.close)  # first of all: no job runs on
         yield Studio(
@@ -103,9 +112,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             keys=keys,
             errors=errors,
             tasks=tasks,
-            frame0=KeyframeSlotModel("frame0", tasks),
-            frame1=KeyframeSlotModel("frame1", tasks),
-            library=LibraryModel(store),
+            frame0=KeyframeSlotModel("frame0", tasks, root),
+            frame1=KeyframeSlotModel("frame1", tasks, root),
+            library=LibraryModel(store, parent=root),
             demo=demo,
             data_dir=data,
             check_connection=functools.partial(check_connection, http),

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QMimeData,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     QUrl,
@@ -68,8 +69,8 @@ def elapsed_text(job: JobRecord, now: float | None = None) -> str:
 
 
 class JobListModel(QAbstractListModel):
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._order: list[str] = []  # local ids, newest first
         self._rows: dict[str, _Row] = {}
 

@@ -37,9 +37,10 @@ class JobQueue(QObject):
     ) -> None:
         super().__init__(parent)
         self.engine = engine
-        self.model = JobListModel()
+        self.model = JobListModel(self)
         self._thumbnails = thumbnails
         if thumbnails is not None:
+            thumbnails.setParent(self)
             thumbnails.made.connect(self._thumbnail_made)
         self._tasks = tasks
         self._errors = errors

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, Qt
 
 from luma_desktop.core.store import JobRecord, JobStatus, JobStore
 from luma_desktop.studio.job_model import Index, JobRole, clip_mime_data, state_text
@@ -33,10 +33,16 @@ def describe(job: JobRecord) -> str:
 
 
 class LibraryModel(QAbstractListModel):
-    def __init__(self, store: JobStore, thumbnails: ThumbnailCache | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        store: JobStore,
+        thumbnails: ThumbnailCache | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
         self._store = store
         self.thumbnails = thumbnails or ThumbnailCache()
+        self.thumbnails.setParent(self)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
         self._rows: list[JobRecord] = []
         self._text = ""

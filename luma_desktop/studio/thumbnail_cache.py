@@ -44,7 +44,7 @@ class ThumbnailCache(QObject):
         self.size = size or QSize(192, 108)
         self._images: OrderedDict[str, QImage] = OrderedDict()
         self._pending: set[str] = set()
-        self._bridge = _Bridge()
+        self._bridge = _Bridge(self)
         self._bridge.done.connect(self._done, Qt.ConnectionType.QueuedConnection)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(2)

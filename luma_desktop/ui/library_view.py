@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelection, QModelIndex, QPoint, Qt, QTimer, QUrl, Signal
@@ -21,17 +20,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from luma_desktop.core import lineage
 from luma_desktop.core.request import PRICE_TOKENS
 from luma_desktop.core.store import JobRecord, JobStatus, JobStore
 from luma_desktop.studio.job_model import video_exists
 from luma_desktop.studio.library_model import LibraryModel
-from luma_desktop.ui.library_delegate import LibraryGrid
+from luma_desktop.ui.library_grid import LibraryGrid
+from luma_desktop.ui.lineage_strip import LineageStrip, excerpt, ready_chain, short_id
 
 log = logging.getLogger(__name__)
 
@@ -63,17 +61,6 @@ _TIPS = {
     "Reveal in file manager": "Show the clip's folder in the file manager",
     "Delete from library…": "Remove the finished clips and their files (Delete)",
 }
-_EXCERPT = 24
-_MAX_LINKS = 8  # a much-extended clip would otherwise push the grid off the screen
-
-
-def short_id(job: JobRecord) -> str:
-    return (job.generation_id or job.local_id)[:8]
-
-
-def _excerpt(job: JobRecord) -> str:
-    prompt = " ".join(job.prompt.split())
-    return prompt if len(prompt) <= _EXCERPT else prompt[: _EXCERPT - 1] + "…"
 
 
 def _extendable(job: JobRecord) -> bool:
@@ -98,15 +85,14 @@ class LibraryPanel(QWidget):
         # Local ids in the order they were selected (a dict: ordered, and O(1) lookups
         # when Ctrl+A selects ten thousand clips).
         self._order: dict[str, None] = {}
-        self._chain: list[JobRecord] = []  # what the chain button plays
 
         self.search_edit = QLineEdit(self)
         self.status_combo = QComboBox(self)
         self.count_label = QLabel(self)
         self.view = LibraryGrid(model, self)
-        self.lineage = QWidget(self)
-        self.lineage_label = QLabel(self.lineage)
-        self.chain_button = QPushButton(self.lineage)
+        self.lineage = LineageStrip(store, self)
+        self.lineage_label = self.lineage.label
+        self.chain_button = self.lineage.chain_button
         self._search_timer = QTimer(self)
         self._lineage_timer = QTimer(self)
         self._build()
@@ -132,23 +118,6 @@ class LibraryPanel(QWidget):
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.status_combo)
         top.addWidget(self.count_label)
-
-        self.lineage_label.setTextFormat(Qt.TextFormat.RichText)
-        self.lineage_label.setWordWrap(True)
-        self.lineage_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
-        self.lineage_label.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.lineage_label.setToolTip(
-            "The clips this one was made from and the clips made from it; click one to select it"
-        )
-        self.chain_button.setToolTip("Play the whole sequence this clip belongs to, in order")
-        strip = QHBoxLayout(self.lineage)
-        strip.setContentsMargins(2, 2, 2, 2)
-        strip.addWidget(self.lineage_label, 1)
-        strip.addWidget(self.chain_button, 0, Qt.AlignmentFlag.AlignTop)
-        self.lineage.hide()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -179,8 +148,8 @@ class LibraryPanel(QWidget):
         self.view.menu_requested.connect(self._show_menu)
         self.view.delete_pressed.connect(lambda: self.delete(self.selected_jobs()))
         self.view.image_dropped.connect(self.image_extend_requested)
-        self.lineage_label.linkActivated.connect(self._on_link)
-        self.chain_button.clicked.connect(lambda: self.play_chain_requested.emit(self._chain))
+        self.lineage.job_clicked.connect(self._on_lineage_link)
+        self.lineage.play_chain_requested.connect(self.play_chain_requested)
 
         model = self._model
         model.modelReset.connect(self._on_reset)
@@ -293,38 +262,16 @@ class LibraryPanel(QWidget):
 
     def chain_of(self, job: JobRecord) -> list[JobRecord]:
         """The ready clips of the sequence through ``job``, in play order."""
-        return [j for j in lineage.sequence(self._store, job) if j.status is JobStatus.READY]
+        return ready_chain(self._store, job)
 
     def _update_lineage(self) -> None:
         self._lineage_timer.stop()
         jobs = self.selected_jobs()
-        if len(jobs) != 1:
-            self.lineage.hide()
-            return
-        job = jobs[0]
-        family = lineage.relatives(self._store, job)
-        self._chain = self.chain_of(job) if family.extends or family.extended_by else []
-        lines = [
-            f"{title}: "
-            + ", ".join(self._link(j) for j in clips[:_MAX_LINKS])
-            + (f" and {len(clips) - _MAX_LINKS} more" if len(clips) > _MAX_LINKS else "")
-            for title, clips in (("Extends", family.extends), ("Extended by", family.extended_by))
-            if clips
-        ]
-        self.lineage_label.setText("<br>".join(lines))
-        self.chain_button.setText(f"Play chain ({len(self._chain)})")
-        self.chain_button.setVisible(len(self._chain) > 1)
-        self.lineage.setVisible(bool(lines))
+        self.lineage.show_job(jobs[0] if len(jobs) == 1 else None)
 
-    @staticmethod
-    def _link(job: JobRecord) -> str:
-        text = escape(f"{short_id(job)} “{_excerpt(job)}”")
-        return f'<a href="job:{escape(job.local_id)}">{text}</a>'
-
-    def _on_link(self, href: str) -> None:
-        if href.startswith("job:"):
-            self.select_job(href.removeprefix("job:"), reveal=True)
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    def _on_lineage_link(self, local_id: str) -> None:
+        self.select_job(local_id, reveal=True)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- the menu -----------------------------------------------------------------------
 
@@ -408,7 +355,7 @@ class LibraryPanel(QWidget):
             try:
                 video.unlink(missing_ok=True)
             except OSError as exc:
-                return f"“{_excerpt(job)}”: {video} could not be deleted ({exc.strerror or exc})."
+                return f"“{excerpt(job)}”: {video} could not be deleted ({exc.strerror or exc})."
             extras = [video.with_name(video.name + ".part"), video.with_suffix(".json")]
         else:
             extras = []

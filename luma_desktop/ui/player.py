@@ -6,17 +6,8 @@ import math
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QDragEnterEvent,
-    QDropEvent,
-    QImage,
-    QImageReader,
-    QKeySequence,
-    QMouseEvent,
-    QPalette,
-    QShortcut,
-)
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
 from PySide6.QtMultimedia import (
     QAudioOutput,
     QMediaMetaData,
@@ -25,80 +16,13 @@ from PySide6.QtMultimedia import (
     QVideoSink,
 )
 from PySide6.QtMultimediaWidgets import QVideoWidget
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QMenu,
-    QScrollArea,
-    QSizePolicy,
-    QSlider,
-    QStackedWidget,
-    QStyle,
-    QStyleOptionSlider,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
+
+from luma_desktop.ui.drops import dropped_image
+from luma_desktop.ui.player_controls import PlayerControls
+from luma_desktop.ui.player_screen import PlayerScreen
 
 FALLBACK_FPS = 24.0
-EMPTY_TEXT = "Finished clips play here"
-_MAX_WIDGET_SIZE = 16777215  # QWIDGETSIZE_MAX, which PySide6 does not export
-_SP = QStyle.StandardPixmap
-_SC = QStyle.SubControl
-
-# (name, tooltip, standard icon or text, checkable), in the order they sit in the row
-_BUTTONS: tuple[tuple[str, str, QStyle.StandardPixmap | str, bool], ...] = (
-    ("play", "Play / pause (Space)", _SP.SP_MediaPlay, False),
-    ("back", "One frame back (,)", _SP.SP_MediaSeekBackward, False),
-    ("forward", "One frame forward (.)", _SP.SP_MediaSeekForward, False),
-    ("mute", "Mute (M)", _SP.SP_MediaVolume, True),
-    ("loop", "Loop playback (L)", _SP.SP_BrowserReload, True),
-    ("pixels", "Actual pixels (Z or 1) / fit to the area (Z or 0)", "1:1", True),
-    ("fullscreen", "Full screen (F; Esc leaves)", _SP.SP_TitleBarMaxButton, True),
-    ("frame0", "Use this frame as the first frame", "As first", False),
-    ("frame1", "Use this frame as the last frame", "As last", False),
-)
-
-
-def format_time(ms: int) -> str:
-    """Milliseconds as "m:ss.t" (tenths are enough to talk about a spot in a short clip)."""
-    tenths = max(ms, 0) // 100
-    minutes, rest = divmod(tenths, 600)
-    return f"{minutes}:{rest // 10:02d}.{rest % 10}"
-
-
-def _image_suffixes() -> set[str]:
-    return {bytes(fmt.data()).decode().lower() for fmt in QImageReader.supportedImageFormats()}
-
-
-def dropped_image(mime: QMimeData) -> Path | None:
-    """The first local image file in a drag, if any."""
-    suffixes = _image_suffixes()
-    for url in mime.urls():
-        if url.isLocalFile():
-            path = Path(url.toLocalFile())
-            if path.suffix.lower().lstrip(".") in suffixes:
-                return path
-    return None
-
-
-class _Scrubber(QSlider):
-    """A slider that jumps to the click (a plain QSlider only pages toward it)."""
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.maximum() > self.minimum():
-            option = QStyleOptionSlider()
-            self.initStyleOption(option)
-            control = QStyle.ComplexControl.CC_Slider
-            groove = self.style().subControlRect(control, option, _SC.SC_SliderGroove, self)
-            handle = self.style().subControlRect(control, option, _SC.SC_SliderHandle, self)
-            # Centre the handle under the pointer, so the press below turns into a drag.
-            x = round(event.position().x()) - groove.x() - handle.width() // 2
-            span = groove.width() - handle.width()
-            value = QStyle.sliderValueFromPosition(self.minimum(), self.maximum(), x, span)
-            self.setValue(value)
-            self.sliderMoved.emit(value)  # sliderMoved is what seeks, as for a drag
-        super().mousePressEvent(event)
 
 
 class PlayerWidget(QWidget):
@@ -123,11 +47,12 @@ class PlayerWidget(QWidget):
         self._video = QVideoWidget()
         self.media_player.setVideoOutput(self._video)
 
-        self._build_pages()
+        self._screen = PlayerScreen(self._video)
+        self._screen.area.customContextMenuRequested.connect(self._show_context_menu)
         self._build_controls()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self._pages, 1)
+        layout.addWidget(self._screen, 1)
         layout.addLayout(self._controls)
 
         self._connect_media()
@@ -139,40 +64,7 @@ class PlayerWidget(QWidget):
 
     # ----- construction
 
-    def _build_pages(self) -> None:
-        self._empty_label = self._message_label(EMPTY_TEXT)
-        # Quieter text for the empty state; an error keeps the normal, readable color.
-        self._empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self._error_label = self._message_label("")
-        self._area = QScrollArea()
-        self._area.setFrameShape(QScrollArea.Shape.NoFrame)
-        self._area.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._area.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._area.setWidget(self._video)
-        self._area.setWidgetResizable(True)
-        # Right-clicks on the video bubble up to the area, which also covers the margins.
-        self._area.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self._area.customContextMenuRequested.connect(self._show_context_menu)
-        self._pages = QStackedWidget()
-        for page in (self._empty_label, self._area, self._error_label):
-            self._pages.addWidget(page)
-        self._pages.setCurrentWidget(self._empty_label)
-
-    def _message_label(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setWordWrap(True)
-        label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        return label
-
     def _build_controls(self) -> None:
-        # Two rows: the scrubber gets the full width, which a row shared with the buttons
-        # squeezed to a few pixels in a narrow window.
-        self._controls = QVBoxLayout()
-        self._controls.setContentsMargins(4, 2, 4, 2)
-        self._add_scrubber()
-        row = QHBoxLayout()
-        self._controls.addLayout(row)
         slots: dict[str, Callable[..., object]] = {
             "play": self.toggle_play,
             "back": lambda: self.step_frame(-1),
@@ -184,39 +76,9 @@ class PlayerWidget(QWidget):
             "frame0": lambda: self._request_frame("frame0"),
             "frame1": lambda: self._request_frame("frame1"),
         }
-        self._buttons: dict[str, QToolButton] = {}
-        for name, tip, look, checkable in _BUTTONS:
-            if name == "mute":  # transport on the left, view and frame picking on the right
-                row.addStretch(1)
-            button = QToolButton()
-            button.setToolTip(tip)
-            button.setAutoRaise(True)
-            button.setCheckable(checkable)
-            if isinstance(look, str):
-                button.setText(look)
-            else:
-                button.setIcon(self.style().standardIcon(look))
-            # Buttons never take focus, so Space stays play/pause instead of "click button".
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.clicked.connect(slots[name])
-            row.addWidget(button)
-            self._buttons[name] = button
-        # Controls that mean nothing without a clip, greyed out until one loads.
-        self._clip_controls: list[QWidget] = [self._scrubber]
-        self._clip_controls += [self._buttons[n] for n in ("play", "back", "forward")]
-        self._clip_controls += [self._buttons[n] for n in ("frame0", "frame1")]
-
-    def _add_scrubber(self) -> None:
-        row = QHBoxLayout()
-        self._controls.addLayout(row)
-        self._scrubber = _Scrubber(Qt.Orientation.Horizontal)
-        self._scrubber.setToolTip("Drag or click to move through the clip")
-        self._scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._scrubber.sliderMoved.connect(self.media_player.setPosition)
-        row.addWidget(self._scrubber, 1)
-        self._time_label = QLabel(f"{format_time(0)} / {format_time(0)}")
-        self._time_label.setToolTip("Position / length of the clip")
-        row.addWidget(self._time_label)
+        self._controls = PlayerControls(self, slots)
+        self._controls.scrubber.sliderMoved.connect(self.media_player.setPosition)
+        self._buttons = self._controls.buttons
 
     def _build_shortcuts(self) -> None:
         keys: list[tuple[str, Callable[[], None]]] = [
@@ -265,7 +127,7 @@ class PlayerWidget(QWidget):
             self._show_error(f"This clip cannot be played: {path.name} is missing.")
             return
         self.media_player.setSource(QUrl.fromLocalFile(str(path)))
-        self._pages.setCurrentWidget(self._area)
+        self._screen.show_video()
         self._set_enabled_controls(True)
         if autoplay:
             self.media_player.play()
@@ -282,7 +144,7 @@ class PlayerWidget(QWidget):
         self.media_player.setSource(QUrl())
         self._path = None
         self._last_frame = QVideoFrame()
-        self._pages.setCurrentWidget(self._empty_label)
+        self._screen.show_empty()
         self._set_enabled_controls(False)
         self._reset_time()
 
@@ -314,9 +176,7 @@ class PlayerWidget(QWidget):
 
     def set_muted(self, muted: bool) -> None:
         self._audio.setMuted(muted)
-        self._buttons["mute"].setChecked(muted)
-        icon = _SP.SP_MediaVolumeMuted if muted else _SP.SP_MediaVolume
-        self._buttons["mute"].setIcon(self.style().standardIcon(icon))
+        self._controls.show_muted(muted)
 
     def set_loop(self, loop: bool) -> None:
         loops = QMediaPlayer.Loops.Infinite if loop else QMediaPlayer.Loops.Once
@@ -352,7 +212,7 @@ class PlayerWidget(QWidget):
 
     def error_text(self) -> str:
         """The error shown to the user, or "" when there is none."""
-        return self._error_label.text() if self._pages.currentWidget() is self._error_label else ""
+        return self._screen.error_text()
 
     def context_menu(self) -> QMenu:
         """The video area's context menu (built fresh so it reflects the current state)."""
@@ -391,7 +251,7 @@ class PlayerWidget(QWidget):
     # ----- internals
 
     def _show_context_menu(self, pos: QPoint) -> None:
-        self.context_menu().exec(self._area.mapToGlobal(pos))
+        self.context_menu().exec(self._screen.area.mapToGlobal(pos))
 
     def _request_frame(self, kind: str) -> None:
         image = self.current_frame()
@@ -431,29 +291,22 @@ class PlayerWidget(QWidget):
         if self._actual_pixels and size.isValid() and not size.isEmpty():
             # 1:1 means one video pixel per device pixel, hence the device pixel ratio.
             ratio = self.devicePixelRatioF()
-            self._area.setWidgetResizable(False)
-            self._video.setFixedSize(
+            self._screen.show_actual_size(
                 QSize(round(size.width() / ratio), round(size.height() / ratio))
             )
         else:
-            self._video.setMinimumSize(0, 0)
-            self._video.setMaximumSize(_MAX_WIDGET_SIZE, _MAX_WIDGET_SIZE)
-            self._area.setWidgetResizable(True)
+            self._screen.show_fitted()
 
     def _show_error(self, text: str) -> None:
-        self._error_label.setText(text)
         self._reset_time()
-        self._pages.setCurrentWidget(self._error_label)
+        self._screen.show_error(text)
         self._set_enabled_controls(False)
 
     def _reset_time(self) -> None:
-        # Unloading does not always report a zero duration, and the old one no longer applies.
-        self._scrubber.setRange(0, 0)
-        self._time_label.setText(f"{format_time(0)} / {format_time(0)}")
+        self._controls.reset_time()
 
     def _set_enabled_controls(self, enabled: bool) -> None:
-        for widget in self._clip_controls:
-            widget.setEnabled(enabled)
+        self._controls.set_clip_enabled(enabled)
 
     def _on_frame(self, frame: QVideoFrame) -> None:
         # The backend sends an empty frame at the end and on stop; keep the last real one.
@@ -461,25 +314,21 @@ class PlayerWidget(QWidget):
             self._last_frame = frame
 
     def _on_position(self, position: int) -> None:
-        if not self._scrubber.isSliderDown():
-            self._scrubber.setValue(position)
+        self._controls.show_position(position)
         self._update_time_label(position)
 
     def _on_duration(self, duration: int) -> None:
-        self._scrubber.setRange(0, max(duration, 0))
-        self._scrubber.setPageStep(max(duration // 10, 1))
+        self._controls.show_duration(duration)
         self._update_time_label(self.media_player.position())
 
     def _update_time_label(self, position: int) -> None:
-        duration = self.media_player.duration()
-        self._time_label.setText(f"{format_time(position)} / {format_time(duration)}")
+        self._controls.show_time(position, self.media_player.duration())
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState
         if playing != self._playing:
             self._playing = playing
-            icon = _SP.SP_MediaPause if playing else _SP.SP_MediaPlay
-            self._buttons["play"].setIcon(self.style().standardIcon(icon))
+            self._controls.show_playing(playing)
             self.playing_changed.emit(playing)
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:

@@ -6,6 +6,7 @@ async test would hang)."""
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -27,6 +28,15 @@ def pytest_asyncio_loop_factories(
     config: pytest.Config, item: pytest.Item
 ) -> Mapping[str, Callable[[], asyncio.AbstractEventLoop]]:
     return {"qasync": _qasync_loop}
+
+
+@pytest.fixture(autouse=True)
+def collect_on_the_gui_thread() -> Iterator[None]:
+    """Collect each test's garbage here, on the GUI thread. Left for later, a Qt object
+    in a reference cycle may be collected on whatever thread allocates next (the
+    simulator's, a worker's), and a QObject destroyed off its thread corrupts Qt."""
+    yield
+    gc.collect()
 
 
 @pytest.fixture
@@ -63,7 +73,7 @@ class FrameCounter(QObject):
     """
 
     def __init__(self, sink: QVideoSink) -> None:
-        super().__init__()
+        super().__init__(sink)  # owned by the sink: deleted with it, on the GUI thread
         self.count = 0
         self.last_size = QSize()
         sink.videoFrameChanged.connect(self.on_frame)

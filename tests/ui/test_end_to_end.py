@@ -50,7 +50,7 @@ def drop_files(target: QWidget, *paths: Path) -> None:
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
     point = QPointF(target.width() / 2, target.height() / 2)
     enter = QDragEnterEvent(
-        point,
+        point.toPoint(),  # drag events take whole pixels before PySide6 6.12
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -50,9 +50,9 @@ def _last_body(window: MainWindow) -> dict[str, Any]:
 def _drag_onto(target: QWidget, mime: QMimeData, at: QPointF, alt: bool = False) -> bool:
     mods = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
     button, action = Qt.MouseButton.LeftButton, Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(at, action, mime, button, mods)
+    enter = QDragEnterEvent(at.toPoint(), action, mime, button, mods)
     QApplication.sendEvent(target, enter)
-    QApplication.sendEvent(target, QDragMoveEvent(at, action, mime, button, mods))
+    QApplication.sendEvent(target, QDragMoveEvent(at.toPoint(), action, mime, button, mods))
     drop = QDropEvent(at, action, mime, button, mods)
     QApplication.sendEvent(target, drop)
     return enter.isAccepted() and drop.isAccepted()

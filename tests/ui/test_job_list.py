@@ -20,7 +20,8 @@ from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.tasks import TaskGroup
-from luma_desktop.ui.job_list import ROW_HEIGHT, JobDelegate, JobListView
+from luma_desktop.ui.job_delegate import ROW_HEIGHT, JobDelegate
+from luma_desktop.ui.job_list import JobListView
 
 GEN_ID = "1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d"
 OTHER_ID = "9a8b7c6d-5e4f-4a3b-9c1d-0e1f2a3b4c5e"

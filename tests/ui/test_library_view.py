@@ -18,8 +18,9 @@ from pytestqt.qtbot import QtBot
 
 from luma_desktop.core.store import JobRecord, JobStatus, JobStore
 from luma_desktop.studio.library_model import LibraryModel
-from luma_desktop.ui.library_delegate import dropped_link
-from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel, short_id
+from luma_desktop.ui.drops import dropped_link
+from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel
+from luma_desktop.ui.lineage_strip import short_id
 
 BASE = "http://127.0.0.1:9"
 
@@ -423,7 +424,9 @@ def _drag(
 ) -> QDropEvent:
     modifiers = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
     where, button = QPointF(_center(lib, job)), Qt.MouseButton.LeftButton
-    return _send(lib, kind(where, Qt.DropAction.CopyAction, mime, button, modifiers))
+    # Drag enter/move events take whole pixels (before PySide6 6.12); drops take QPointF.
+    pos = where if kind is QDropEvent else where.toPoint()
+    return _send(lib, kind(pos, Qt.DropAction.CopyAction, mime, button, modifiers))
 
 
 def _drop(lib: Library, job: JobRecord, mime: QMimeData, alt: bool = False) -> QDropEvent:

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QSlider, QToolButton, QVBoxL
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.sim import clips_dir
-from luma_desktop.ui.player import EMPTY_TEXT, PlayerWidget, format_time
+from luma_desktop.ui.player import PlayerWidget
+from luma_desktop.ui.player_controls import format_time
+from luma_desktop.ui.player_screen import EMPTY_TEXT
 
 LANDSCAPE = clips_dir() / "landscape.mp4"
 SQUARE = clips_dir() / "square.mp4"
@@ -310,7 +312,7 @@ def test_dropping_an_image_reports_it(
     modifiers = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
     pos = QPointF(20, 20)
     action = Qt.DropAction.CopyAction
-    enter = QDragEnterEvent(pos, action, mime, Qt.MouseButton.LeftButton, modifiers)
+    enter = QDragEnterEvent(pos.toPoint(), action, mime, Qt.MouseButton.LeftButton, modifiers)
     QApplication.sendEvent(player, enter)
     assert enter.isAccepted()
     drop = QDropEvent(pos, action, mime, Qt.MouseButton.LeftButton, modifiers)
@@ -325,7 +327,7 @@ def test_dragging_a_non_image_is_refused(player: PlayerWidget, tmp_path: Path) -
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(text_path))])
     enter = QDragEnterEvent(
-        QPointF(5, 5),
+        QPoint(5, 5),
         Qt.DropAction.CopyAction,
         mime,
         Qt.MouseButton.LeftButton,

@@ -53,7 +53,7 @@ def _drop(slot: KeyframeSlot, mime: QMimeData) -> tuple[bool, bool]:
     """A real drag entering the slot, then the drop; whether each was accepted."""
     center = slot.rect().center()
     enter = QDragEnterEvent(
-        QPointF(center),
+        center,
         Qt.DropAction.CopyAction | Qt.DropAction.MoveAction,
         mime,
         Qt.MouseButton.LeftButton,

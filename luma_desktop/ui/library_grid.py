@@ -1,0 +1,152 @@
+"""The library grid: the tiles laid out in batches, image drops on ready tiles, clip drags
+out, the Delete key, the context menu request and the empty-state hint."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import (
+    QContextMenuEvent,
+    QDragEnterEvent,
+    QDragLeaveEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+)
+from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
+
+from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.ui.drops import dropped_link
+from luma_desktop.ui.library_delegate import GRID, LibraryDelegate
+
+
+class LibraryGrid(QListView):
+    """The tiles in a grid that lays itself out in batches; takes image drops on ready
+    tiles and gives clips away as drags (to keyframe slots, file managers, editors)."""
+
+    menu_requested = Signal(QPoint)  # global position for the context menu
+    delete_pressed = Signal()
+    image_dropped = Signal(object, str, bool)  # (JobRecord, path or url, prepend)
+
+    def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self.empty_hint = ""
+        self._delegate = LibraryDelegate(self)
+        self.setModel(model)
+        self.setItemDelegate(self._delegate)
+        self.setViewMode(QListView.ViewMode.IconMode)
+        # IconMode makes items movable by drag; a library keeps its order (newest first).
+        self.setMovement(QListView.Movement.Static)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setGridSize(GRID)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(200)  # 10,000 tiles lay out without freezing the window
+        self.setWrapping(True)
+        self.setSpacing(0)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.verticalScrollBar().setSingleStep(GRID.height() // 4)
+        # After setMovement: a Static movement turns drags and the viewport's drops off.
+        self.setDragEnabled(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
+        self.viewport().setAcceptDrops(True)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
+        self.setDragDropOverwriteMode(False)
+        self.setDropIndicatorShown(False)  # the tile itself lights up instead
+        self.setAccessibleName("Library")
+        self.setToolTip(
+            "Your clips, newest first. Enter or double-click plays a clip; drag it onto a "
+            "frame slot to extend it; drop an image on a clip to extend it to that image "
+            "(Alt: lead into the clip instead); right-click for more."
+        )
+        for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
+            signal.connect(self.viewport().update)  # the empty hint follows the row count
+
+    def job_at(self, index: QModelIndex | QPersistentModelIndex) -> JobRecord | None:
+        return self._model.job_at(index.row()) if index.isValid() else None
+
+    # -- drops ----------------------------------------------------------------------------
+
+    def _drop_target(self, event: QDropEvent) -> tuple[JobRecord, str] | None:
+        link = dropped_link(event.mimeData())
+        job = self.job_at(self.indexAt(event.position().toPoint()))
+        if link is None or job is None or job.status is not JobStatus.READY:
+            return None
+        return job, link
+
+    def _set_drop_row(self, row: int) -> None:
+        if row != self._delegate.drop_row:
+            self._delegate.drop_row = row
+            self.viewport().update()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        # Only images: our own clips dragged back in (ids + video files) are no drop.
+        if dropped_link(event.mimeData()) is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:
+        target = self._drop_target(event)
+        if target is None:
+            self._set_drop_row(-1)
+            event.ignore()
+            return
+        self._set_drop_row(self._model.row_of(target[0].local_id))
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+
+    def dragLeaveEvent(self, event: QDragLeaveEvent) -> None:
+        self._set_drop_row(-1)
+        event.accept()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._set_drop_row(-1)
+        target = self._drop_target(event)
+        if target is None:
+            event.ignore()
+            return
+        event.setDropAction(Qt.DropAction.CopyAction)
+        event.accept()
+        prepend = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        self.image_dropped.emit(target[0], target[1], prepend)
+
+    # -- keys, menu, empty state ----------------------------------------------------------
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if plain and event.key() == Qt.Key.Key_Delete and self.selectionModel().hasSelection():
+            self.delete_pressed.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            pos = self.visualRect(self.currentIndex()).center()
+        else:
+            pos = event.pos()
+        if not self.selectionModel().hasSelection():
+            event.ignore()
+            return
+        self.menu_requested.emit(self.viewport().mapToGlobal(pos))
+        event.accept()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._model.rowCount() == 0 and self.empty_hint:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(16, 16, -16, -16)
+            flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+            painter.drawText(area, int(flags), self.empty_hint)
+            painter.end()
