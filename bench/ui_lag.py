@@ -53,11 +53,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
 import qasync  # QT_API above: qasync uses PySide6 whatever else is installed
-from keyring.backend import KeyringBackend
+from keyring.backends.null import Keyring as NoKeychain
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.api.models import State
+from luma_desktop.app import settle_heap
 from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core import paths
 from luma_desktop.core.naming import clip_path
@@ -91,41 +92,6 @@ with SimServer(SimConfig(api_key=None, queued_seconds=0.05, dreaming_seconds=0.0
     print(f"base_url={sim.base_url}", flush=True)
     threading.Event().wait()
 """
-
-
-class MemoryKeyring(KeyringBackend):
-    """An in-memory keyring (as tests/memory_keyring.py): no real keychain is touched."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
-
-
-def immortalize_singletons() -> None:
-    """Give None, True and False a huge reference count, as CPython 3.12+ makes them immortal.
-
-    PySide6 6.12.0's abi3 wheel returns None (every void method: ``setPen``,
-    ``drawRoundedRect``, ``save``...) and True (``Signal.emit()``) without a reference
-    of their own, which only immortal singletons (CPython >= 3.12) forgive. On 3.11 the
-    counts fall by one per call and the process aborts (``none_dealloc``,
-    ``bool_dealloc``) after a few thousand calls: an app-wide crash, reported, not
-    fixed here. This bench pads the counts so that it can measure at all.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for obj in (None, True, False):  # ob_refcnt is a PyObject's first field
-        ctypes.c_ssize_t.from_address(id(obj)).value += 1 << 40
 
 
 # -- simulator processes ------------------------------------------------------------------
@@ -306,7 +272,7 @@ async def one_run(
 ) -> tuple[dict[str, float], str]:
     """The lag statistics of one window (and the profile's report, if one was asked)."""
     jobs_url, big_url = urls
-    keys = KeyStore(MemoryKeyring())
+    keys = KeyStore(NoKeychain())  # the key stays in memory: no real keychain touched
     keys.set(KEY)
     with tempfile.TemporaryDirectory(prefix="luma-bench-") as folder:
         os.environ[paths.DATA_DIR_ENV] = folder  # settings too live in the throwaway folder
@@ -314,6 +280,7 @@ async def one_run(
             window_ = MainWindow(studio)
             window_.show()
             studio.queue.load()
+            settle_heap()  # as the app does after start-up
             for i in range(n):
                 studio.queue.generate(GenerationRequest(f"bench job {i}: a heron at dawn"))
             await wait_until(lambda: count(studio, JobStatus.DREAMING) == n, f"{n} jobs dreaming")
@@ -436,7 +403,6 @@ def main() -> None:
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     apply_dark_theme(app)
-    immortalize_singletons()
     procs: list[subprocess.Popen[str]] = []
     try:
         jobs_url = start(JOBS_SIM, procs)

@@ -8,9 +8,6 @@ from collections import OrderedDict
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
@@ -18,6 +15,7 @@ from PySide6.QtWidgets import (
 from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.ui.error_banner import AMBER, GREEN, RED
+from luma_desktop.ui.item_delegate import ItemDelegate
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -49,7 +47,7 @@ def status_color(status: JobStatus, palette: QPalette, selected: bool = False) -
     return palette.color(QPalette.ColorRole.PlaceholderText)  # abandoned, stale: quiet
 
 
-class JobDelegate(QStyledItemDelegate):
+class JobDelegate(ItemDelegate):
     """Paints a job row: thumbnail, prompt, colored state, elapsed time, download bar."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -69,22 +67,11 @@ class JobDelegate(QStyledItemDelegate):
             str(index.data(JobRole.ELAPSED) or ""),
         )
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        painter.save()
-        try:
-            self._paint(painter, option, index)
-        finally:
-            painter.restore()
-
-    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        # Selection and hover backgrounds come from the style, so the theme decides.
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def paint_item(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: _Index, selected: bool
+    ) -> None:
         rect: QRect = option.rect
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
 
         thumb = QRect(rect.left() + _PAD, rect.top() + _PAD, _THUMB_W, _THUMB_H)
         self._paint_thumbnail(painter, thumb, str(index.data(JobRole.THUMBNAIL) or ""), palette)

@@ -13,15 +13,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
-    QApplication,
     QStyle,
-    QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
 
 from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.job_model import JobRole
+from luma_desktop.ui.item_delegate import ItemDelegate
 from luma_desktop.ui.job_delegate import status_color
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -35,7 +34,7 @@ _DOT = 9
 _PIXMAP_CACHE = 600  # a few screens of tiles; QImage→QPixmap is the costly step
 
 
-class LibraryDelegate(QStyledItemDelegate):
+class LibraryDelegate(ItemDelegate):
     """Paints a tile: thumbnail (or a box saying the state), prompt, details, state dot."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,22 +47,11 @@ class LibraryDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         return QSize(GRID.width() - 2 * _GAP, GRID.height() - 2 * _GAP)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        painter.save()
-        try:
-            self._paint(painter, option, index)
-        finally:
-            painter.restore()
-
-    def _paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        widget = option.widget
-        style = widget.style() if widget is not None else QApplication.style()
-        # Selection and hover backgrounds come from the style, so the theme decides.
-        style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    def paint_item(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: _Index, selected: bool
+    ) -> None:
         rect: QRect = option.rect
         palette: QPalette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         job = index.data(JobRole.RECORD)
         status = job.status if isinstance(job, JobRecord) else JobStatus.UNKNOWN
 
