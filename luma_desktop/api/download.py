@@ -12,7 +12,6 @@ import httpx
 from luma_desktop.api.errors import ApiError, ErrorKind
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
-WRITE_BUFFER = 1 << 20  # fewer, larger writes: the network hands us ~64 KiB at a time
 MP4_BRANDS = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
 
 
@@ -26,7 +25,7 @@ async def stream_to_file(
     start, total = _span(response, offset)
     try:
         part.parent.mkdir(parents=True, exist_ok=True)
-        with part.open("r+b" if start else "wb", buffering=WRITE_BUFFER) as out:
+        with part.open("r+b" if start else "wb") as out:
             out.seek(start)
             out.truncate()
             done = start
