@@ -9,11 +9,13 @@ import asyncio
 import gc
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
 import qasync
 from PySide6.QtCore import QObject, QSize, QTimer, SignalInstance, Slot
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -83,6 +85,14 @@ class FrameCounter(QObject):
         if frame.isValid():
             self.count += 1
             self.last_size = frame.size()
+
+
+def png_file(path: Path, size: tuple[int, int], color: QColor) -> Path:
+    """A real image file of one colour, as an artist would drop."""
+    image = QImage(*size, QImage.Format.Format_RGB32)
+    image.fill(color)
+    assert image.save(str(path))
+    return path
 
 
 async def wait_signal(signal: SignalInstance, timeout: float = 10.0) -> tuple[Any, ...]:

@@ -19,7 +19,7 @@ from luma_desktop.sim import SimConfig
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
-from tests.ui.conftest import FrameCounter, wait_signal, wait_until
+from tests.ui.conftest import FrameCounter, png_file, wait_signal, wait_until
 
 FAST = SimConfig(api_key=None, queued_seconds=0.1, dreaming_seconds=0.4, hold_seconds=5.0)
 
@@ -68,14 +68,6 @@ def drop_files(target: QWidget, *paths: Path) -> None:
     QApplication.sendEvent(target, drop)
 
 
-def _image(tmp_path: Path) -> Path:
-    image = QImage(640, 360, QImage.Format.Format_RGB32)
-    image.fill(QColor(30, 120, 200))
-    path = tmp_path / "blue.png"
-    assert image.save(str(path))
-    return path
-
-
 async def test_artist_generates_a_looping_clip_and_it_plays(qtbot: QtBot, tmp_path: Path) -> None:
     async with running_window(tmp_path) as window:
         await _generate_looping_clip(window, qtbot, tmp_path)
@@ -94,7 +86,7 @@ async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Pat
     qtbot.keyClicks(panel.prompt_edit, "a lantern drifting on a night lake")
     qtbot.mouseClick(panel.loop_check, Qt.MouseButton.LeftButton)
     panel.aspect_combo.setCurrentText("9:16")
-    drop_files(panel.slot0, _image(tmp_path))
+    drop_files(panel.slot0, png_file(tmp_path / "blue.png", (640, 360), QColor(30, 120, 200)))
     await wait_until(
         lambda: studio.frame0.keyframe is not None and panel.generate_button.isEnabled()
     )

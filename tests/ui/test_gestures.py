@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
+from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -15,7 +15,7 @@ from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.ui.main_window import MainWindow
-from tests.ui.conftest import wait_signal, wait_until
+from tests.ui.conftest import png_file, wait_signal, wait_until
 from tests.ui.test_end_to_end import running_window
 
 
@@ -56,14 +56,6 @@ def _drag_onto(target: QWidget, mime: QMimeData, at: QPointF, alt: bool = False)
     drop = QDropEvent(at, action, mime, button, mods)
     QApplication.sendEvent(target, drop)
     return enter.isAccepted() and drop.isAccepted()
-
-
-def _png(folder: Path) -> Path:
-    image = QImage(160, 90, QImage.Format.Format_RGB32)
-    image.fill(QColor(220, 120, 30))
-    path = folder / "ending.png"
-    assert image.save(str(path))
-    return path
 
 
 async def test_extend_forward_and_backward_from_the_job_list(qtbot: QtBot, tmp_path: Path) -> None:
@@ -124,7 +116,13 @@ async def test_image_dropped_on_a_library_clip_extends_it(qtbot: QtBot, tmp_path
         index = window.studio.library.index(window.studio.library.row_of(clip.local_id))
         await wait_until(lambda: view.indexAt(view.visualRect(index).center()) == index)
         mime = QMimeData()
-        mime.setUrls([QUrl.fromLocalFile(str(_png(tmp_path)))])
+        mime.setUrls(
+            [
+                QUrl.fromLocalFile(
+                    str(png_file(tmp_path / "ending.png", (160, 90), QColor(220, 120, 30)))
+                )
+            ]
+        )
         at = QPointF(view.visualRect(index).center())
 
         assert _drag_onto(view.viewport(), mime, at)
