@@ -159,7 +159,9 @@ class SettingsDialog(QDialog):
         folder_box = _column(self.download_error)
         folder_box.insertLayout(0, folder_row)
         base_note = _note("Jobs already sent keep the address they were sent to.", self)
-        proxy_note = _note("Empty: the system's proxy settings.", self)
+        proxy_note = _note(
+            "Empty: the system's proxy settings. A change applies at the next start.", self
+        )
         test_row = QHBoxLayout()
         test_row.addWidget(self.test_button)
         test_row.addWidget(self.result_label, 1)
