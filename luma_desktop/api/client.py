@@ -9,6 +9,7 @@ every failure becomes one :class:`ApiError` whose text never holds the key.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -27,6 +28,8 @@ from luma_desktop.api.models import (
     parse_generation,
     parse_generation_list,
 )
+
+log = logging.getLogger(__name__)
 
 ROUTE_ONE = "/v2/generate/video/luma-ai/generation"
 ROUTE_MANY = "/v2/generate/video/luma-ai/generations"
@@ -50,6 +53,7 @@ class GatewayClient:
         self.base_url = str(check_url(base_url.rstrip("/"), "gateway address")).rstrip("/")
         self._origin = origin(httpx.URL(self.base_url))
         self._api_key = api_key
+        self._wanted_accepted = True  # until the gateway refuses the wanted-state parameter
 
     def __repr__(self) -> str:
         return f"GatewayClient({self.base_url!r})"
@@ -60,7 +64,22 @@ class GatewayClient:
         return _parse(response, parse_generation)
 
     async def get(self, generation_id: str, wanted: State | None = None) -> Generation:
-        """Fetch one generation; with ``wanted`` the server may hold until it gets there."""
+        """Fetch one generation; with ``wanted`` the server may hold until it gets there.
+
+        A gateway that refuses the wanted-state parameters (400/422) is asked without
+        them from then on; the poll policy's pacing covers its immediate answers.
+        """
+        if wanted is not None and self._wanted_accepted:
+            try:
+                return await self._get(generation_id, wanted)
+            except ApiError as error:
+                if error.kind is not ErrorKind.VALIDATION:
+                    raise
+                log.warning("the gateway refuses the wanted-state parameter; polling without it")
+                self._wanted_accepted = False
+        return await self._get(generation_id, None)
+
+    async def _get(self, generation_id: str, wanted: State | None) -> Generation:
         params: dict[str, str] = {"generation_id": generation_id}
         if wanted is not None:
             params.update(dict.fromkeys(WANTED_PARAMS, wanted.value))

@@ -216,3 +216,26 @@ async def test_http_client_verifies_tls_and_honours_env_proxies() -> None:
         assert http.timeout.read > 30
     finally:
         await http.aclose()
+
+
+async def test_a_gateway_refusing_the_wanted_state_is_polled_without_it() -> None:
+    seen: list[dict[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        params = dict(request.url.params)
+        seen.append(params)
+        if "state" in params or "status" in params:
+            return httpx.Response(422, json={"message": "unknown query parameter: state"})
+        return httpx.Response(200, json={"id": params["generation_id"], "state": "dreaming"})
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        client = GatewayClient(http, "https://api.gateway.test", lambda: "k")
+        first = await client.get("g1", State.COMPLETED)
+        second = await client.get("g1", State.COMPLETED)
+    assert first.state is State.DREAMING
+    assert second.state is State.DREAMING
+    assert [sorted(p) for p in seen] == [
+        ["generation_id", "state", "status"],  # asked once with the wanted state…
+        ["generation_id"],  # …refused, so asked without it
+        ["generation_id"],  # and never again with it
+    ]
