@@ -113,7 +113,7 @@ async def test_expired_link_is_its_own_error(
     ],
 )
 def test_status_codes_map_to_kinds(status: int, kind: ErrorKind) -> None:
-    request = httpx.Request("GET", "https://api.aimlapi.com/v2/x")
+    request = httpx.Request("GET", "https://api.gateway.test/v2/x")
     response = httpx.Response(
         status,
         json={"message": "prompt is required"},
@@ -185,7 +185,7 @@ async def test_not_an_mp4_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "url",
     [
-        "http://api.aimlapi.com",  # plain http off this machine
+        "http://api.gateway.test",  # plain http off this machine
         "ftp://127.0.0.1/x",
         "file:///etc/passwd",
         "https://",
@@ -200,7 +200,7 @@ def test_only_https_or_loopback_http(url: str) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["https://api.aimlapi.com", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"],
+    ["https://api.gateway.test", "http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9"],
 )
 def test_allowed_urls(url: str) -> None:
     assert str(check_url(url)).startswith(url.split(":")[0])
