@@ -21,16 +21,6 @@ class ErrorKind(StrEnum):
     LINK_EXPIRED = "link_expired"  # 403 on a video link: fetch the generation again
     LOCAL_FILE = "local_file"  # disk full, folder not writable
 
-    @property
-    def transient(self) -> bool:
-        """Worth retrying after a pause, without asking the artist."""
-        return self in _TRANSIENT
-
-
-_TRANSIENT = frozenset(
-    {ErrorKind.RATE_LIMITED, ErrorKind.SERVER, ErrorKind.NETWORK, ErrorKind.TIMEOUT}
-)
-
 
 class ApiError(Exception):
     """A failed call. ``request_sent`` is False only when the server surely never saw it."""

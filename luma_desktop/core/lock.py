@@ -48,10 +48,6 @@ class DataDirLock:
             self._file.close()
             self._file = None
 
-    @property
-    def held(self) -> bool:
-        return self._file is not None
-
     def __enter__(self) -> DataDirLock:
         return self.acquire()
 

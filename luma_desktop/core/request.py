@@ -8,7 +8,7 @@ schema forbids unknown properties, and ``callback_url`` is never sent).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Any, Literal
 
 PROMPT_LIMIT = 2048
@@ -86,7 +86,6 @@ class GenerationRequest:
     duration: str | None = None
     frame0: Keyframe | None = None
     frame1: Keyframe | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def issues(self) -> list[Issue]:
         """Everything the gateway would refuse, in the artist's words. Empty when valid."""
@@ -152,11 +151,6 @@ class GenerationRequest:
     @property
     def has_inline_images(self) -> bool:
         return any(isinstance(f, ImageKeyframe) and f.inline for f in (self.frame0, self.frame1))
-
-    def with_frame(self, frame: Frame, keyframe: Keyframe | None) -> GenerationRequest:
-        if frame == "frame0":
-            return replace(self, frame0=keyframe)
-        return replace(self, frame1=keyframe)
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> GenerationRequest:

@@ -127,11 +127,6 @@ class JobQueue(QObject):
         """A job deleted from the library leaves the job list too."""
         self.model.remove(local_id)
 
-    def reload(self, local_id: str) -> JobRecord:
-        job = self.engine.store.get(local_id)
-        self.model.upsert(job)
-        return job
-
     # -- engine events -------------------------------------------------------------------
 
     def _on_event(self, event: JobEvent) -> None:

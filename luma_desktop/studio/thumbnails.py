@@ -46,9 +46,6 @@ class ThumbnailMaker(QObject):
         self._player.stop()
         self._player.setSource(QUrl())
 
-    def pending(self) -> int:
-        return len(self._queue) + (self._current is not None)
-
     def _next(self) -> None:
         self._current = self._queue.popleft() if self._queue else None
         if self._current is None:

@@ -183,14 +183,6 @@ def test_defaults_send_only_the_prompt() -> None:
     assert GenerationRequest("a fox").to_body() == {"prompt": "a fox"}
 
 
-def test_with_frame() -> None:
-    base = GenerationRequest("p")
-    kf = GenerationKeyframe(GEN_A)
-    assert base.with_frame("frame0", kf).frame0 == kf
-    assert base.with_frame("frame1", kf).frame1 == kf
-    assert base.with_frame("frame1", kf).frame0 is None
-
-
 def test_from_body_tolerates_odd_stored_bodies() -> None:
     odd = GenerationRequest.from_body({"prompt": None, "keyframes": ["frame0"]})
     assert odd.prompt == ""

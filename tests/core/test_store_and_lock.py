@@ -20,7 +20,7 @@ from tests.memory_keyring import MemoryKeyring
 
 def _add(store: JobStore, **kw: object) -> str:
     job = store.add(
-        base_url="https://api.aimlapi.com",
+        base_url="https://api.gateway.test",
         prompt="p",
         body={"prompt": "p"},
         parents=["a", "b"],

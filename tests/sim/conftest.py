@@ -12,8 +12,9 @@ import httpx
 import pytest
 
 from luma_desktop.sim import SimConfig, SimServer
+from tests.conftest import SIM_KEY, fast_sim_config
 
-KEY = "sim-key"
+KEY = SIM_KEY
 AUTH = {"Authorization": f"Bearer {KEY}"}
 CREATE = "/v2/generate/video/luma-ai/generation"
 GET_ONE = "/v2/generate/video/luma-ai/generation"
@@ -22,14 +23,8 @@ WAIT = 5.0  # upper bound for anything the tests wait on
 
 
 def fast_config(**overrides: Any) -> SimConfig:
-    values: dict[str, Any] = {
-        "api_key": KEY,
-        "queued_seconds": 0.05,
-        "dreaming_seconds": 0.2,
-        "hold_seconds": 1.0,
-    }
-    values.update(overrides)
-    return SimConfig(**values)
+    """The shared fast config, with a one-second hold so hold-limit tests end quickly."""
+    return fast_sim_config(**{"dreaming_seconds": 0.2, "hold_seconds": 1.0, **overrides})
 
 
 class Hooks:
