@@ -26,7 +26,8 @@ os.environ.setdefault("QT_API", "pyside6")
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.jobs import JobStatus
+from luma_desktop.core.store import JobStore
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.ui.library_view import LibraryPanel
 

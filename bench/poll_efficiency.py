@@ -27,9 +27,10 @@ from luma_desktop.api.http import make_http_client
 from luma_desktop.api.models import State
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.policy import PollPolicy
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimConfig, SimServer
 
 HOLD = 30.0

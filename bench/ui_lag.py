@@ -61,10 +61,10 @@ from luma_desktop.api.models import State
 from luma_desktop.app import settle_heap
 from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core import paths
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.naming import clip_path
 from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobStatus
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme

@@ -26,6 +26,7 @@ from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.keyframes import parse_keyframe_source
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
 from luma_desktop.core.policy import PollPolicy
@@ -40,7 +41,7 @@ from luma_desktop.core.request import (
     Keyframe,
 )
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 
 EXIT_OK, EXIT_INPUT, EXIT_FAILED, EXIT_AUTH, EXIT_NETWORK = 0, 2, 3, 4, 5
 CLI_RETRIES = 8  # transient faults in a row before the CLI gives up (the job stays resumable)

@@ -33,9 +33,9 @@ from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.sim import SimConfig
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.ui.icons import app_icon

@@ -19,8 +19,8 @@ from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest
-from luma_desktop.core.store import JobStatus
 from luma_desktop.sim import SimConfig
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow

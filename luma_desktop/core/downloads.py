@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from luma_desktop.api.download import MP4_BRANDS
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.core.events import EventKind
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.naming import write_sidecar
-from luma_desktop.core.store import JobRecord, JobStatus
 
 if TYPE_CHECKING:
     from luma_desktop.core.engine import JobEngine

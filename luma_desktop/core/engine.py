@@ -22,10 +22,11 @@ from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
 from luma_desktop.api.models import Generation, State, strip_inline_data
 from luma_desktop.core.downloads import DownloadStep
 from luma_desktop.core.events import EventKind, JobEvent, Listener
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.naming import clip_path
 from luma_desktop.core.policy import Pacer, PollPolicy
 from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from luma_desktop.core.store import JobRecord
+from luma_desktop.core.jobs import JobRecord
 
 
 class EventKind(StrEnum):

@@ -11,7 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.store import JobStore
 
 MAX_CHAIN = 200  # a guard against cycles or absurd chains
 

@@ -12,8 +12,8 @@ from enum import StrEnum
 
 from PySide6.QtGui import QImage
 
+from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
-from luma_desktop.core.store import JobRecord
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 
 Finder = Callable[[str], JobRecord | None]

@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 
-from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobRecord, JobStatus
 
 GENERATION_MIME = "application/x-luma-generation"
 Index = QModelIndex | QPersistentModelIndex

@@ -10,8 +10,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.errors import ErrorHub, user_error
 from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.tasks import TaskGroup

@@ -11,7 +11,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, Qt
 
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.store import JobStore
 from luma_desktop.studio.job_model import Index, JobRole, clip_mime_data, state_text
 from luma_desktop.studio.thumbnail_cache import ThumbnailCache
 

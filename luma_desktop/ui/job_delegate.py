@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.ui.error_banner import AMBER, GREEN, RED
 from luma_desktop.ui.item_delegate import ItemDelegate

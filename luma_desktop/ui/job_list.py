@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import is_generation_id
-from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.errors import Action, user_error
 from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.job_queue import JobQueue

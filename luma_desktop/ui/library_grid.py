@@ -17,7 +17,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractItemView, QListView, QWidget
 
-from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.ui.drops import dropped_link
 from luma_desktop.ui.library_delegate import GRID, LibraryDelegate

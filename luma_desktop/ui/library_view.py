@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import PRICE_TOKENS
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 from luma_desktop.studio.job_model import video_exists
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.ui.library_grid import LibraryGrid

@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from luma_desktop.core import lineage
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.store import JobStore
 
 _EXCERPT = 24
 _MAX_LINKS = 8  # a much-extended clip would otherwise push the grid off the screen

@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from luma_desktop import __version__
+from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.core.store import JobRecord
 from luma_desktop.studio import extension
 from luma_desktop.studio.extension import Direction
 from luma_desktop.studio.session import Studio

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
-from luma_desktop.core.store import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobRecord, JobStatus
 
 
 class Notifier:

@@ -10,11 +10,12 @@ from pathlib import Path
 import keyring.backends.fail
 import pytest
 
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
 from luma_desktop.core.logs import setup_logging
 from luma_desktop.core.naming import clip_path, slug
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 from tests.memory_keyring import MemoryKeyring
 
 

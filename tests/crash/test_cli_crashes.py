@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.jobs import JobStatus
+from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer, clips_dir
 from tests.conftest import SIM_KEY, fast_sim_config
 

@@ -21,8 +21,9 @@ from PIL import Image
 
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest, ImageKeyframe
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
 from tests.engine.conftest import EngineFactory, FakeTime, fast_policy
 from tests.summary import record

@@ -6,8 +6,9 @@ import uuid
 from pathlib import Path
 
 from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
-from luma_desktop.core.store import JobStatus, JobStore
+from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
 from tests.engine.conftest import EngineFactory
 

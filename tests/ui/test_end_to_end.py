@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.bootstrap import Options, open_studio
-from luma_desktop.core.store import JobStatus
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.sim import SimConfig
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow

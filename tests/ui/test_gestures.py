@@ -11,8 +11,8 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.core.store import JobRecord, JobStatus
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import png_file, wait_signal, wait_until

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.core.engine import JobEngine
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.store import JobStore
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.studio.job_queue import JobQueue

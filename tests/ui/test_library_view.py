@@ -16,7 +16,8 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, Q
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
-from luma_desktop.core.store import JobRecord, JobStatus, JobStore
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.store import JobStore
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.ui.drops import dropped_link
 from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel

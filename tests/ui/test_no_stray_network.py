@@ -18,8 +18,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.core.store import JobStatus
 from luma_desktop.sim import SimConfig
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme

@@ -11,8 +11,8 @@ import pytest
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobStatus
 from luma_desktop.sim import SimServer
 from luma_desktop.ui.main_window import MainWindow
 from tests.conftest import SIM_KEY
