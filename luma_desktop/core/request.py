@@ -1,8 +1,10 @@
 """A generation request as the artist describes it, validated before anything is sent.
 
 Everything the gateway would refuse is caught here, with a message an artist
-understands. ``to_body`` gives exactly the create body the contract allows (the
-schema forbids unknown properties, and ``callback_url`` is never sent).
+understands; the rules and the model table live in :mod:`luma_desktop.core.rules`
+and :mod:`luma_desktop.core.catalogue`. ``to_body(route)`` gives exactly the create
+body that route allows (:mod:`luma_desktop.core.bodies`): the schemas forbid
+unknown properties, and ``callback_url`` is never sent.
 """
 
 from __future__ import annotations
@@ -11,19 +13,34 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-PROMPT_LIMIT = 2048
-ASPECT_RATIOS = ("16:9", "1:1", "9:16", "4:3", "3:4", "21:9", "9:21")
-MODELS = ("ray-2", "ray-flash-2", "ray-1-6")
-RESOLUTIONS = ("540p", "720p", "1080p", "4k")
-DURATIONS = ("5s", "9s")
-PRICE_TOKENS = 500_000  # every generation and every extension, flat
+from luma_desktop.core import catalogue
+from luma_desktop.core.bodies import build_body, generation_uuid
+from luma_desktop.core.catalogue import GenType, Route, route_for
+from luma_desktop.core.rules import Choice, Issue, choice_issues
+
+__all__ = ["Issue", "generation_uuid"]
+
+PROMPT_LIMIT = catalogue.PROMPT_LIMIT
+ASPECT_RATIOS = catalogue.ALL_ASPECT_RATIOS
+MODELS = tuple(catalogue.MODELS)  # the app's names, the default first
+RESOLUTIONS = catalogue.all_resolutions()
+DURATIONS = catalogue.all_durations()
+PRICE_TOKENS = catalogue.LUMA_ROUTE_TOKENS  # every Luma-route generation and extension, flat
 
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# The unified route's ids: "<uuid>:luma/ray-2" (uuid, colon, model).
+_SUFFIX = re.compile(r"^[a-z0-9]+(/[a-z0-9.\-]+)?$")
 
 
 def is_generation_id(text: str) -> bool:
+    """A bare uuid, or a unified-route id ``<uuid>:<model>``."""
+    if not isinstance(text, str):
+        return False
+    head, sep, tail = text.partition(":")
     # fullmatch: with match(), "$" also accepts a trailing newline ("<uuid>\n").
-    return isinstance(text, str) and _UUID.fullmatch(text) is not None
+    if _UUID.fullmatch(head) is None:
+        return False
+    return not sep or _SUFFIX.fullmatch(tail) is not None
 
 
 @dataclass(frozen=True)
@@ -62,12 +79,6 @@ Keyframe = ImageKeyframe | GenerationKeyframe
 Frame = Literal["frame0", "frame1"]
 
 
-@dataclass(frozen=True)
-class Issue:
-    field: str
-    message: str
-
-
 class InvalidRequest(ValueError):
     """The request would be refused; nothing was sent."""
 
@@ -81,11 +92,16 @@ class GenerationRequest:
     prompt: str
     aspect_ratio: str | None = None
     loop: bool = False
-    model: str | None = None
+    model: str | None = None  # "ray-2" or a route's id ("luma/ray-2"); None: the default
     resolution: str | None = None
-    duration: str | None = None
+    duration: str | None = None  # "5s"
     frame0: Keyframe | None = None
     frame1: Keyframe | None = None
+    route: str | None = None  # a RouteChoice value; None is automatic
+    type: str = GenType.VIDEO.value  # video, video_edit, video_reframe
+    hdr: bool = False
+    exr: bool = False
+    video: str | None = None  # modify/reframe: the source clip's link or generation id
 
     def issues(self) -> list[Issue]:
         """Everything the gateway would refuse, in the artist's words. Empty when valid."""
@@ -102,17 +118,30 @@ class GenerationRequest:
                     f"the {PROMPT_LIMIT:,} limit.",
                 )
             )
-        for name, value, allowed in (
-            ("aspect_ratio", self.aspect_ratio, ASPECT_RATIOS),
-            ("model", self.model, MODELS),
-            ("resolution", self.resolution, RESOLUTIONS),
-            ("duration", self.duration, DURATIONS),
-        ):
-            if value is not None and value not in allowed:
-                found.append(Issue(name, f"“{value}” is not one of {', '.join(allowed)}."))
+        found.extend(choice_issues(self.choice()))
         for name, frame in (("frame0", self.frame0), ("frame1", self.frame1)):
             found.extend(_keyframe_issues(name, frame))
+        if self.video is not None:
+            found.extend(_video_issues(self.video))
         return found
+
+    def choice(self) -> Choice:
+        """The parameters the catalogue's rules judge."""
+        frames = (self.frame0, self.frame1)
+        return Choice(
+            model=self.model,
+            route=self.route,
+            type=self.type,
+            aspect_ratio=self.aspect_ratio,
+            resolution=self.resolution,
+            duration=self.duration,
+            loop=self.loop,
+            hdr=self.hdr,
+            exr=self.exr,
+            has_video=bool(self.video),
+            image_frames=sum(isinstance(f, ImageKeyframe) for f in frames),
+            generation_frames=sum(isinstance(f, GenerationKeyframe) for f in frames),
+        )
 
     def validated(self) -> GenerationRequest:
         problems = self.issues()
@@ -120,27 +149,24 @@ class GenerationRequest:
             raise InvalidRequest(problems)
         return self
 
-    def to_body(self) -> dict[str, Any]:
-        """The create body: only the contract's fields, only those that are set."""
-        body: dict[str, Any] = {"prompt": self.prompt}
-        if self.aspect_ratio:
-            body["aspect_ratio"] = self.aspect_ratio
-        if self.loop:
-            body["loop"] = True
-        if self.model:
-            body["model"] = self.model
-        if self.resolution:
-            body["resolution"] = self.resolution
-        if self.duration:
-            body["duration"] = self.duration
-        keyframes = {
-            name: frame.to_json()
-            for name, frame in (("frame0", self.frame0), ("frame1", self.frame1))
-            if frame is not None
-        }
-        if keyframes:
-            body["keyframes"] = keyframes
-        return body
+    @property
+    def spec(self) -> catalogue.ModelSpec:
+        return catalogue.model_named(self.model) or catalogue.MODELS[catalogue.DEFAULT_MODEL]
+
+    def first_route(self) -> Route:
+        """Where this request goes first (automatic: the unified route when it serves the model)."""
+        return route_for(self.route, self.spec)
+
+    def to_body(self, route: Route | None = None) -> dict[str, Any]:
+        """The create body for ``route``: only its fields, only those that are set.
+
+        Without a route: the route the request names; for a request that names none,
+        the Luma route where it serves the model (what this method gave before there
+        were two routes), else the model's first route."""
+        if route is None:
+            legacy = self.route is None and self.spec.served_on(Route.LUMA)
+            route = Route.LUMA if legacy else self.first_route()
+        return build_body(self, route)
 
     def parents(self) -> list[str]:
         """The generations this one extends (its lineage), in frame order."""
@@ -154,7 +180,7 @@ class GenerationRequest:
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> GenerationRequest:
-        """Rebuild a request from a stored body ("reuse parameters")."""
+        """Rebuild a request from a stored body of either route ("reuse parameters")."""
         frames: dict[str, Keyframe | None] = {"frame0": None, "frame1": None}
         stored = body.get("keyframes")
         for name, data in (stored if isinstance(stored, dict) else {}).items():
@@ -163,16 +189,47 @@ class GenerationRequest:
                     frames[name] = GenerationKeyframe(str(data.get("id", "")))
                 elif data.get("type") == "image":
                     frames[name] = ImageKeyframe(str(data.get("url", "")))
+        for name, key in (("frame0", "image_url"), ("frame1", "last_image_url")):
+            if isinstance(body.get(key), str):
+                frames[name] = ImageKeyframe(body[key])
         return cls(
             prompt=str(body.get("prompt") or ""),  # a stored null is no prompt, not "None"
             aspect_ratio=body.get("aspect_ratio"),
             loop=bool(body.get("loop", False)),
-            model=body.get("model"),
+            model=_model_name(body.get("model")),
             resolution=body.get("resolution"),
-            duration=body.get("duration"),
+            duration=_duration_text(body.get("duration")),
             frame0=frames["frame0"],
             frame1=frames["frame1"],
+            type=str(body.get("type") or GenType.VIDEO.value),
+            hdr=bool(body.get("hdr", False)),
+            exr=bool(body.get("exr_export", False)),
+            video=body.get("video_url") if isinstance(body.get("video_url"), str) else None,
         )
+
+
+def _model_name(value: object) -> str | None:
+    """A stored model id in the app's own spelling (``luma/ray-2`` → ``ray-2``)."""
+    if not isinstance(value, str):
+        return None
+    spec = catalogue.model_named(value)
+    return spec.name if spec else value
+
+
+def _duration_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value}s"
+    if isinstance(value, str) and value.isdigit():
+        return f"{value}s"
+    return str(value)
+
+
+def _video_issues(video: str) -> list[Issue]:
+    if is_generation_id(video) or re.fullmatch(r"https?://[^\s/?#]+[^\s]*", video, re.I):
+        return []
+    return [Issue("video", "The source clip must be an http(s) link or a generation id.")]
 
 
 def _keyframe_issues(name: str, frame: Keyframe | None) -> list[Issue]:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from luma_desktop.core.catalogue import Route, model_named
 from luma_desktop.core.request import (
     ASPECT_RATIOS,
     DURATIONS,
@@ -22,6 +23,10 @@ from luma_desktop.core.request import (
 )
 
 CONTRACT_KEYS = {"prompt", "aspect_ratio", "loop", "model", "resolution", "duration", "keyframes"}
+RAY3_KEYS = {
+    *(CONTRACT_KEYS - {"keyframes"}),
+    *("type", "hdr", "exr_export", "image_url", "last_image_url", "video_url"),
+}
 ENUM_FIELDS = {
     "aspect_ratio": ASPECT_RATIOS,
     "model": MODELS,
@@ -44,19 +49,36 @@ keyframes = st.none() | generation_keyframes | http_keyframes
 
 @st.composite
 def valid_requests(draw: st.DrawFn) -> GenerationRequest:
+    """Any request the catalogue allows, for any model, on the route it goes to first."""
+    model = draw(st.none() | st.sampled_from(MODELS))
+    spec = model_named(model)
+    assert spec is not None
+    frames = keyframes if spec.generation_keyframes else st.none() | http_keyframes
+    hdr = spec.hdr and draw(st.booleans())
+    durations = spec.hdr_durations if hdr else spec.durations
+    resolutions = spec.hdr_resolutions if hdr else spec.resolutions
     return GenerationRequest(
         prompt=draw(prompts),
-        aspect_ratio=draw(st.none() | st.sampled_from(ASPECT_RATIOS)),
+        aspect_ratio=draw(st.none() | st.sampled_from(spec.aspect_ratios)),
         loop=draw(st.booleans()),
-        model=draw(st.none() | st.sampled_from(MODELS)),
-        resolution=draw(st.none() | st.sampled_from(RESOLUTIONS)),
-        duration=draw(st.none() | st.sampled_from(DURATIONS)),
-        frame0=draw(keyframes),
-        frame1=draw(keyframes),
+        model=model,
+        resolution=(
+            draw(st.sampled_from(resolutions))
+            if hdr
+            else draw(st.none() | st.sampled_from(resolutions))
+        ),
+        duration=draw(st.none() | st.sampled_from([f"{d}s" for d in durations])),
+        frame0=draw(frames),
+        frame1=draw(frames),
+        hdr=hdr,
+        exr=hdr and draw(st.booleans()),
     )
 
 
 def _check_body_types(body: dict[str, Any]) -> None:
+    if "model" in body and "/" in str(body["model"]):
+        _check_unified_body(body)
+        return
     assert set(body) <= CONTRACT_KEYS
     assert isinstance(body["prompt"], str)
     for name, allowed in ENUM_FIELDS.items():
@@ -75,6 +97,20 @@ def _check_body_types(body: dict[str, Any]) -> None:
             assert isinstance(frame[key], str)
 
 
+def _check_unified_body(body: dict[str, Any]) -> None:
+    spec = model_named(body["model"])
+    assert spec is not None
+    assert body["model"] == spec.ids[Route.UNIFIED]
+    if "duration" in body:
+        assert isinstance(body["duration"], int)
+        assert body["duration"] in spec.durations
+    if spec.generation_keyframes:
+        assert set(body) <= CONTRACT_KEYS
+    else:
+        assert "keyframes" not in body
+        assert set(body) <= RAY3_KEYS
+
+
 @given(valid_requests())
 def test_valid_requests_pass_and_send_only_contract_keys(req: GenerationRequest) -> None:
     assert req.issues() == []
@@ -84,10 +120,13 @@ def test_valid_requests_pass_and_send_only_contract_keys(req: GenerationRequest)
 
 @given(valid_requests())
 def test_body_round_trips(req: GenerationRequest) -> None:
-    body = req.to_body()
-    again = GenerationRequest.from_body(body)
-    assert again == req
-    assert again.to_body() == body
+    for route in req.spec.routes:
+        body = req.to_body(route)
+        _check_body_types(body)
+        again = GenerationRequest.from_body(body)
+        assert again.to_body(route) == body
+        if route is Route.LUMA:
+            assert again == req
 
 
 @given(st.text(min_size=PROMPT_LIMIT + 1, max_size=PROMPT_LIMIT + 300))
