@@ -1,8 +1,11 @@
-"""The video origin (the CDN): sample clips behind expiring links, with Range support.
+"""The video origin (the CDN): each generation's own clip behind expiring links, with Range.
 
-``GET``/``HEAD /videos/<token>/<id>.mp4`` serves the clip matching the generation's
-aspect ratio (or, with ``faults.big_payload_bytes``, a large deterministic payload),
-16 KiB at a time so the download faults can act mid-stream.
+``GET``/``HEAD /videos/<token>/<id>.mp4`` serves the clip drawn for the generation's
+request (``clipmaker``: its prompt, aspect ratio, duration and loop, colours seeded by
+its id), or with ``faults.big_payload_bytes`` a large deterministic payload, 16 KiB at
+a time so the download faults can act mid-stream. Clips are drawn off the simulator's
+loop and the last few are kept in memory; drawing is deterministic, so a clip asked
+for again after a restart is the same clip.
 """
 
 from __future__ import annotations
@@ -12,21 +15,25 @@ import os
 import random
 import sys
 from collections.abc import Iterator
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
+from luma_desktop.sim.clipmaker import ClipSpec, render_clip
 from luma_desktop.sim.gateway import CORE
 from luma_desktop.sim.state import SimCore
 
 CHUNK = 16 * 1024
 BIG_PREFIX = 4096
-_PORTRAIT = ("9:16", "9:21", "3:4")
 
 
 def clips_dir() -> Path:
-    """Where the sample clips live (env override, PyInstaller bundle, or the source tree)."""
+    """Where the fixed sample clips live (env override, PyInstaller bundle, or source tree).
+
+    The simulator draws each generation's clip; these stay for tests of the player.
+    """
     env = os.environ.get("LUMA_DESKTOP_RESOURCES")
     if env:
         return Path(env) / "clips"
@@ -36,26 +43,15 @@ def clips_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources" / "clips"
 
 
-def clip_name(aspect_ratio: str | None) -> str:
-    """The clip family for an aspect ratio: landscape (default), portrait or square."""
-    if aspect_ratio in _PORTRAIT:
-        return "portrait"
-    if aspect_ratio == "1:1":
-        return "square"
-    return "landscape"
+# A dozen clips of 1-2 MB: enough for the jobs a window downloads at once.
+@lru_cache(maxsize=12)
+def _render(spec: ClipSpec) -> bytes:
+    return render_clip(spec)
 
 
-def clip_path(aspect_ratio: str | None) -> Path:
-    return clips_dir() / f"{clip_name(aspect_ratio)}.mp4"
-
-
-@cache
-def _read_clip(path: Path) -> bytes:
-    return path.read_bytes()
-
-
-def clip_bytes(aspect_ratio: str | None) -> bytes:
-    return _read_clip(clip_path(aspect_ratio))
+def job_clip(gen_id: str, request: dict[str, Any]) -> bytes:
+    """The clip the video origin serves for this generation (drawn once, then kept)."""
+    return _render(ClipSpec.from_request(gen_id, request))
 
 
 class Payload:
@@ -143,7 +139,9 @@ async def video(request: web.Request) -> web.StreamResponse:
     job = core.link_job(request.match_info["token"], name.removesuffix(".mp4"))
     if job is None:
         return _expired()
-    payload = Payload(clip_bytes(job.aspect_ratio), core.faults.big_payload_bytes)
+    # Drawing takes a tenth of a second: off the loop, so polls are not held up.
+    clip = await asyncio.get_running_loop().run_in_executor(None, job_clip, job.id, job.request)
+    payload = Payload(clip, core.faults.big_payload_bytes)
     headers = {"Accept-Ranges": "bytes", "Content-Type": "video/mp4"}
     try:
         span = parse_range(request.headers.get("Range"), payload.size)

@@ -17,7 +17,8 @@ import pytest
 
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.store import JobStore
-from luma_desktop.sim import SimServer, clips_dir
+from luma_desktop.sim import SimServer
+from luma_desktop.sim.video import job_clip
 from tests.conftest import SIM_KEY, fast_sim_config
 
 pytestmark = [
@@ -80,10 +81,12 @@ def _the_job(data: Path) -> tuple[JobStatus, str | None, str | None]:
         store.close()
 
 
-def _assert_clip_complete(path: str | None) -> None:
+def _assert_clip_complete(sim: SimServer, data_dir: Path) -> None:
+    _status, path, gen_id = _the_job(data_dir)
     assert path is not None
+    assert gen_id is not None
     data = Path(path).read_bytes()
-    original = (clips_dir() / "landscape.mp4").read_bytes()
+    original = job_clip(gen_id, sim.generation(gen_id)["request"])
     assert hashlib.sha256(data).digest() == hashlib.sha256(original).digest()
     assert not Path(path + ".part").exists()
 
@@ -103,7 +106,7 @@ def test_killed_while_dreaming_resumes_and_completes(sim: SimServer, tmp_path: P
     status, video, _ = _the_job(cli.data)
     assert status is JobStatus.READY
     assert out.strip().splitlines()[-1] == video
-    _assert_clip_complete(video)
+    _assert_clip_complete(sim, cli.data)
     assert sim.counts["create"] == 1
 
 
@@ -137,7 +140,7 @@ def test_killed_mid_download_resumes_with_range(sim: SimServer, tmp_path: Path) 
     code, out = cli.run("resume")
 
     assert code == 0, out
-    _assert_clip_complete(_the_job(cli.data)[1])
+    _assert_clip_complete(sim, cli.data)
     ranges = [h.get("Range") or h.get("range") for h in sim.video_request_headers]
     assert any(r and r.startswith("bytes=") and r != "bytes=0-" for r in ranges)
     assert sim.counts["create"] == 1

@@ -115,7 +115,8 @@ async def completed(client: httpx.AsyncClient, **body: Any) -> dict[str, Any]:
     return done
 
 
-def clip_bytes_landscape() -> bytes:
-    from luma_desktop.sim import clips_dir
+def served_clip(generation: dict[str, Any]) -> bytes:
+    """The clip the video origin serves for a generation (luma spelling)."""
+    from luma_desktop.sim.video import job_clip
 
-    return (clips_dir() / "landscape.mp4").read_bytes()
+    return job_clip(generation["id"], generation["request"])

@@ -17,10 +17,10 @@ from tests.sim.conftest import (
     GET_MANY,
     GET_ONE,
     Hooks,
-    clip_bytes_landscape,
     completed,
     create,
     fast_config,
+    served_clip,
 )
 
 
@@ -153,7 +153,8 @@ async def test_drip_polls_sends_headers_then_body(
 async def test_drop_download_after(
     sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient
 ) -> None:
-    url = (await completed(client))["assets"]["video"]
+    done = await completed(client)
+    url = done["assets"]["video"]
     sim.faults.drop_download_after = 20_000
     received = bytearray()
 
@@ -164,21 +165,22 @@ async def test_drop_download_after(
 
     with pytest.raises(httpx.RemoteProtocolError):
         await download()
-    assert bytes(received) == clip_bytes_landscape()[:20_000]
+    assert bytes(received) == served_clip(done)[:20_000]
     assert sim.faults.drop_download_after is None
-    assert (await cdn.get(url)).content == clip_bytes_landscape()  # once only
+    assert (await cdn.get(url)).content == served_clip(done)  # once only
     assert sim.faults.fired["drop_download_after"] == 1
 
 
 async def test_drop_download_on_a_range(
     sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient
 ) -> None:
-    url = (await completed(client))["assets"]["video"]
+    done = await completed(client)
+    url = done["assets"]["video"]
     sim.faults.drop_download_after = 100
     with pytest.raises(httpx.RemoteProtocolError):
         await cdn.get(url, headers={"Range": "bytes=1000-"})
     resumed = await cdn.get(url, headers={"Range": "bytes=1000-"})
-    assert resumed.content == clip_bytes_landscape()[1000:]
+    assert resumed.content == served_clip(done)[1000:]
 
 
 async def test_pause_download_until_released(
@@ -191,7 +193,7 @@ async def test_pause_download_until_released(
     assert not task.done()
     sim.release_download()
     answer = await asyncio.wait_for(task, 5)
-    assert answer.content == clip_bytes_landscape()
+    assert answer.content == served_clip(done)
     assert hooks.ids("download_paused") == [done["id"]]
     assert sim.faults.pause_download_after is None
 
@@ -199,11 +201,12 @@ async def test_pause_download_until_released(
 async def test_drip_bytes_per_second(
     sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient
 ) -> None:
-    url = (await completed(client))["assets"]["video"]
+    done = await completed(client)
+    url = done["assets"]["video"]
     sim.faults.drip_bytes_per_second = 100_000
     started = time.monotonic()
     answer = await cdn.get(url, headers={"Range": "bytes=0-29999"})
-    assert answer.content == clip_bytes_landscape()[:30_000]
+    assert answer.content == served_clip(done)[:30_000]
     assert time.monotonic() - started >= 0.2  # ~0.3 s at 100 kB/s
 
 

@@ -1,4 +1,4 @@
-"""The video origin: clips per aspect, Range, HEAD, expiring links, big payloads."""
+"""The video origin: each generation's clip, Range, HEAD, expiring links, big payloads."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from luma_desktop.sim import SimServer, clips_dir
-from luma_desktop.sim.video import Payload, Unsatisfiable, clip_name, parse_range
-from tests.sim.conftest import GET_ONE, completed, wait_state
+from luma_desktop.sim.video import Payload, Unsatisfiable, job_clip, parse_range
+from tests.sim.conftest import GET_ONE, completed, served_clip, wait_state
 
 FAMILIES = ("landscape", "portrait", "square")
 
@@ -29,23 +29,6 @@ def test_clips_are_small_faststart_mp4(name: str) -> None:
 
 def test_clips_are_different() -> None:
     assert len({clip(name) for name in FAMILIES}) == 3
-
-
-@pytest.mark.parametrize(
-    ("ratio", "family"),
-    [
-        ("16:9", "landscape"),
-        ("21:9", "landscape"),
-        ("4:3", "landscape"),
-        ("9:16", "portrait"),
-        ("9:21", "portrait"),
-        ("3:4", "portrait"),
-        ("1:1", "square"),
-        (None, "landscape"),
-    ],
-)
-def test_clip_family(ratio: str | None, family: str) -> None:
-    assert clip_name(ratio) == family
 
 
 def test_clips_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -92,28 +75,27 @@ def test_big_payload_is_deterministic_and_sliceable() -> None:
     assert all(len(piece) <= 16 * 1024 for piece in payload.pieces(0, payload.size))
 
 
-@pytest.mark.parametrize(
-    ("ratio", "family"), [("16:9", "landscape"), ("9:16", "portrait"), ("1:1", "square")]
-)
-async def test_download_serves_the_clip_for_the_aspect(
-    sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient, ratio: str, family: str
+@pytest.mark.parametrize("ratio", ["16:9", "9:16", "1:1"])
+async def test_download_serves_the_clip_drawn_for_the_generation(
+    sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient, ratio: str
 ) -> None:
     done = await completed(client, aspect_ratio=ratio)
     url = done["assets"]["video"]
     assert url.startswith(sim.video_base_url + "/videos/")
     answer = await cdn.get(url)
     assert answer.status_code == 200
-    assert answer.content == clip(family)
+    assert answer.content == job_clip(done["id"], {"aspect_ratio": ratio, **done["request"]})
     assert answer.headers["content-type"] == "video/mp4"
     assert answer.headers["accept-ranges"] == "bytes"
-    assert int(answer.headers["content-length"]) == len(clip(family))
+    assert int(answer.headers["content-length"]) == len(answer.content)
     assert sim.counts["video"] == 1
     assert sim.video_requests_with_auth == 0
 
 
 async def test_range_requests(client: httpx.AsyncClient, cdn: httpx.AsyncClient) -> None:
-    url = (await completed(client))["assets"]["video"]
-    data = clip("landscape")
+    done = await completed(client)
+    url = done["assets"]["video"]
+    data = served_clip(done)
     size = len(data)
     tail = await cdn.get(url, headers={"Range": "bytes=1000-"})
     assert tail.status_code == 206
@@ -129,11 +111,11 @@ async def test_range_requests(client: httpx.AsyncClient, cdn: httpx.AsyncClient)
 
 
 async def test_head(client: httpx.AsyncClient, cdn: httpx.AsyncClient) -> None:
-    url = (await completed(client))["assets"]["video"]
-    answer = await cdn.head(url)
+    done = await completed(client)
+    answer = await cdn.head(done["assets"]["video"])
     assert answer.status_code == 200
     assert answer.content == b""
-    assert int(answer.headers["content-length"]) == len(clip("landscape"))
+    assert int(answer.headers["content-length"]) == len(served_clip(done))
 
 
 async def test_authorization_on_video_is_recorded(
@@ -220,11 +202,12 @@ async def test_link_for_another_generation_is_403(
 async def test_big_payload_with_range(
     sim: SimServer, client: httpx.AsyncClient, cdn: httpx.AsyncClient
 ) -> None:
-    url = (await completed(client))["assets"]["video"]
+    done = await completed(client)
+    url = done["assets"]["video"]
     sim.faults.big_payload_bytes = 3_000_000
     whole = await cdn.get(url)
     assert len(whole.content) == 3_000_000
-    assert whole.content[:4096] == clip("landscape")[:4096]
+    assert whole.content[:4096] == served_clip(done)[:4096]
     part = await cdn.get(url, headers={"Range": "bytes=1000000-1999999"})
     assert part.status_code == 206
     assert part.content == whole.content[1_000_000:2_000_000]
