@@ -20,3 +20,9 @@ class SimConfig:
     port: int = 0  # 0 = ephemeral
     video_port: int = 0  # the second origin (CDN); 0 = ephemeral
     link_ttl_seconds: float | None = None  # None: links never expire on their own
+    # The unified route and the account (contract sections 6 and 7)
+    unified_route: bool = True  # False: /v2/video/generations answers 404 (an older gateway)
+    log_delay_seconds: float = 0.0  # a request's /v2/logs row appears this long after it
+    logs_per_minute: int = 200  # /v2/logs answers 429 past this many requests in 60 s
+    balance_credits: int = 50_000_000
+    low_balance_credits: int = 1_000_000  # lowBalance below this

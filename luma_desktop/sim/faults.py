@@ -33,6 +33,8 @@ class Faults:
     drop_creates_after_accept: int = 0  # next N creates are accepted, then dropped unanswered
     hold_create: bool = False  # accepted creates are answered only after release_create()
     reject_data_urls: bool = False  # data: keyframe URLs -> 400
+    fail_creates: int = 0  # next N creates answer 500 and are logged as failed (not taken)
+    unified_route_status: int | None = None  # the unified route answers this (404, 405)
     # shapes
     spelling: str = "luma"  # one of SPELLINGS
     wrap_many: bool = False  # fetch-many answers {"generations": [...]} instead of a bare list

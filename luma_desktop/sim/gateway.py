@@ -5,16 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
 
+from luma_desktop.sim.ledger import cost_of, valid_request_id
 from luma_desktop.sim.render import render
 from luma_desktop.sim.state import COMPLETED, DREAMING, FAILED, QUEUED, Job, SimCore
 from luma_desktop.sim.validation import Refusal, validate_create
 
 CORE: web.AppKey[SimCore] = web.AppKey("sim_core", SimCore)
+COST_KEY: web.RequestKey[tuple[int, float]] = web.RequestKey("cost", tuple)
+INFERENCE_KEY: web.RequestKey[str] = web.RequestKey("inference_id", str)
+UNIFIED_ROUTES = ("u_create", "u_get")
 
 PREFIX = "/v2/generate/video/luma-ai"
 MALFORMED_BODY = '{"id": "abc", "state": '
@@ -34,6 +39,27 @@ def drop(request: web.Request) -> web.Response:
     if request.transport is not None:
         request.transport.close()
     return web.Response(status=204)
+
+
+def unified_off(core: SimCore) -> int | None:
+    """The status the unified route answers when it is switched off, else None."""
+    if core.faults.unified_route_status:
+        return core.faults.unified_route_status
+    return None if core.config.unified_route else 404
+
+
+def log_create(
+    request: web.Request, status: str, body: object, inference_id: str, credits: int = 0
+) -> None:
+    """A create's row in the request log (either route)."""
+    model = body.get("model") if isinstance(body, dict) else None
+    request.app[CORE].ledger.record(
+        status=status,
+        model=str(model or "ray-2"),
+        inference_id=inference_id,
+        client_request_id=valid_request_id(request.headers.get("X-Client-Request-Id")),
+        credits=credits,
+    )
 
 
 def _authorized(core: SimCore, header: str | None) -> bool:
@@ -69,6 +95,9 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
         except web.HTTPException as exc:
             return error(exc.status, exc.reason)
     core.counts[route] += 1
+    off = unified_off(core) if route in UNIFIED_ROUTES else None
+    if off is not None:  # a gateway without the route: nothing behind the path at all
+        return error(off, "Not Found" if off == 404 else "Method Not Allowed")
     if not _authorized(core, request.headers.get("Authorization")):
         return error(401, "Unauthorized: invalid or missing API key")
     refused = _gate_fault(core)
@@ -104,13 +133,21 @@ async def create(request: web.Request) -> web.StreamResponse:
     except (ValueError, UnicodeDecodeError):
         return error(400, "malformed JSON body")
     core.received_bodies.append(body)
+    if core.faults.take("fail_creates"):
+        log_create(request, "failed", body, str(uuid.uuid4()))
+        return error(500, "internal error: the generation could not be started")
     try:
         accepted = validate_create(
             body, core.state_of, lambda: core.faults.flag("reject_data_urls")
         )
     except Refusal as refusal:
+        log_create(request, "failed", body, str(uuid.uuid4()))
         return error(refusal.status, refusal.message)
     job = core.create_job(accepted)
+    credits, usd = cost_of(accepted)
+    log_create(request, "succeeded", accepted, job.id, credits)
+    request[INFERENCE_KEY] = job.id
+    request[COST_KEY] = (credits, usd)
     if core.faults.take("drop_creates_after_accept"):
         return drop(request)
     answer = render(job, None, core.faults.spelling)

@@ -23,6 +23,12 @@ key is checked first on every route, 401 otherwise):
   no ids at all is a 422. A bare list, or ``{"generations": [...]}`` with
   ``faults.wrap_many``.
 
+The unified route (``/v2/video/generations``), ``/v1/billing/balance`` and
+``/v2/logs`` are described in :mod:`luma_desktop.sim.unified`; the switches that
+belong to them are ``config.unified_route`` / ``faults.unified_route_status`` (the
+route answers 404/405: an older gateway), ``faults.fail_creates`` (500, logged as
+failed: not taken) and ``config.log_delay_seconds`` (rows appear late).
+
 Video origin: ``GET``/``HEAD /videos/<token>/<id>.mp4`` with ``Range`` (206, 416),
 ``403 {"message": "link expired"}`` for unknown/expired tokens. A completed job's link
 is reused while valid; once expired (``expire_links()``, ``link_ttl_seconds``, or a
@@ -78,8 +84,10 @@ from aiohttp import web
 from luma_desktop.sim.config import SimConfig
 from luma_desktop.sim.faults import Faults
 from luma_desktop.sim.gateway import gateway_app
+from luma_desktop.sim.ledger import Ledger
 from luma_desktop.sim.render import luma_object
 from luma_desktop.sim.state import Hook, SimCore
+from luma_desktop.sim.unified import add_routes as add_unified_routes
 from luma_desktop.sim.video import video_app
 
 T = TypeVar("T")
@@ -137,6 +145,10 @@ class SimServer:
         return self._core.received_bodies
 
     @property
+    def ledger(self) -> Ledger:
+        return self._core.ledger
+
+    @property
     def video_requests_with_auth(self) -> int:
         return self._core.video_requests_with_auth
 
@@ -180,8 +192,10 @@ class SimServer:
     async def _serve(self, gateway_sock: socket.socket, video_sock: socket.socket) -> None:
         self._stopped = asyncio.Event()
         try:
+            gateway = gateway_app(self._core)
+            add_unified_routes(gateway)
             for app, sock in (
-                (gateway_app(self._core), gateway_sock),
+                (gateway, gateway_sock),
                 (video_app(self._core), video_sock),
             ):
                 runner = web.AppRunner(app, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT)

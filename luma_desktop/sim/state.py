@@ -22,6 +22,7 @@ from typing import Any
 
 from luma_desktop.sim.config import FAILURE_REASON, SimConfig
 from luma_desktop.sim.faults import Faults
+from luma_desktop.sim.ledger import Ledger
 
 log = logging.getLogger(__name__)
 
@@ -57,11 +58,22 @@ class Job:
     timer: asyncio.TimerHandle | None = None
     link: Link | None = None
     links_issued: int = 0
+    route: str = "luma"  # or "unified": which route created it (ids and spelling differ)
+    client_request_id: str | None = None
+
+    @property
+    def uuid(self) -> str:
+        """The uuid part of the id (unified ids are ``<uuid>:luma/ray-2``)."""
+        return self.id.split(":", 1)[0]
 
     @property
     def model(self) -> str:
         model = self.request.get("model")
         return model if isinstance(model, str) else "ray-2"
+
+    @property
+    def extension(self) -> str:
+        return "mp4"
 
     @property
     def aspect_ratio(self) -> str:
@@ -84,6 +96,8 @@ class SimCore:
         self.video_requests_with_auth = 0
         self.video_request_headers: list[dict[str, str]] = []
         self.jobs: dict[str, Job] = {}
+        self.by_uuid: dict[str, Job] = {}
+        self.ledger = Ledger(config)  # keyframes name a generation by its uuid part
         self.links: dict[str, Link] = {}
         self.video_base_url = ""
         self.stopping = False
@@ -107,9 +121,20 @@ class SimCore:
                 log.exception("sim hook failed on %s %s", event, gen_id)
 
     # state machine -----------------------------------------------------------------
-    def create_job(self, request: dict[str, Any]) -> Job:
-        job = Job(id=str(uuid.uuid4()), created_at=_now_iso(), request=request)
+    def create_job(
+        self, request: dict[str, Any], route: str = "luma", client_request_id: str | None = None
+    ) -> Job:
+        key = str(uuid.uuid4())
+        gen_id = f"{key}:{request.get('model')}" if route == "unified" else key
+        job = Job(
+            id=gen_id,
+            created_at=_now_iso(),
+            request=request,
+            route=route,
+            client_request_id=client_request_id,
+        )
         self.jobs[job.id] = job
+        self.by_uuid[key] = job
         self.emit("created", job.id)
         self.emit(QUEUED, job.id)
         loop = asyncio.get_running_loop()
@@ -145,7 +170,7 @@ class SimCore:
             self._set_state(job, COMPLETED)
 
     def state_of(self, gen_id: str) -> str | None:
-        job = self.jobs.get(gen_id)
+        job = self.jobs.get(gen_id) or self.by_uuid.get(gen_id)
         return None if job is None else job.state
 
     async def wait_for(self, job: Job, wanted: str, hold: float) -> None:
@@ -186,14 +211,14 @@ class SimCore:
             self.links[link.token] = link
             job.link = link
             job.links_issued += 1
-        return f"{self.video_base_url}/videos/{link.token}/{job.id}.mp4"
+        return f"{self.video_base_url}/videos/{link.token}/{job.uuid}.{job.extension}"
 
     def link_job(self, token: str, gen_id: str) -> Job | None:
         """The job a valid link points at, or None (expired, unknown, mismatched)."""
         link = self.links.get(token)
-        if link is None or link.gen_id != gen_id or not self._link_ok(link):
+        if link is None or link.gen_id.split(":", 1)[0] != gen_id or not self._link_ok(link):
             return None
-        return self.jobs.get(gen_id)
+        return self.jobs.get(link.gen_id)
 
     def expire_links(self) -> None:
         for link in self.links.values():
