@@ -21,6 +21,7 @@ from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.lock import DataDirLock
 from luma_desktop.core.logs import setup_logging
+from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimConfig, SimServer
@@ -59,6 +60,7 @@ def _follow_settings(engine: JobEngine, prefs: Preferences, data: Path, pinned: 
     if not pinned:
         engine.base_url = prefs.base_url
     engine.library = Path(prefs.download_dir) if prefs.download_dir else paths.library_dir(data)
+    engine.limits = prefs.limits()
 
 
 @contextlib.asynccontextmanager
@@ -97,7 +99,11 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             key_source,
             library if library and not demo else paths.library_dir(data),
             base_url=base_url,
+            limits=settings.prefs.limits(),
         )
+        if store.recovered_from is not None:
+            # Said at start-up where start-up problems are said (the status bar).
+            settings.problems.append(recovered_message(store, engine.library, base_url))
         if not demo:
             pinned = options.base_url is not None  # a --base-url wins over Settings
             settings.changed.connect(lambda prefs: _follow_settings(engine, prefs, data, pinned))

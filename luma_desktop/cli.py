@@ -5,8 +5,14 @@
     python -m luma_desktop.cli resume
     python -m luma_desktop.cli list
 
-Exit codes: 0 done, 2 bad input (nothing sent), 3 the generation failed,
-4 the key or the account was refused, 5 the network failed after retries.
+Exit codes: 0 done, 2 bad input (nothing sent), 3 the generation failed (or its
+clip could not be fetched: the id is printed, ``status``/``resume`` get a fresh
+link), 4 the key or the account was refused, 5 the network failed after retries,
+6 still running (``--wait-max`` reached, or past its deadline): the id is printed,
+``resume`` later.
+
+Everything printed that came from the network is cleaned (no control characters
+or escape sequences, cut short) and holds no key.
 """
 
 from __future__ import annotations
@@ -18,18 +24,23 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
-from luma_desktop.api.client import GatewayClient
+from luma_desktop.api.client import GatewayClient, checked_key
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import make_http_client
+from luma_desktop.api.text import clean_text, redact
 from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.keyframes import parse_keyframe_source
+from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, clip_limit
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
+from luma_desktop.core.logs import RedactingFormatter
 from luma_desktop.core.policy import PollPolicy
+from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.request import (
     ASPECT_RATIOS,
     DURATIONS,
@@ -41,10 +52,12 @@ from luma_desktop.core.request import (
     Keyframe,
 )
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.core.store import JobStore
+from luma_desktop.core.store import JobStore, StoreUnavailable
 
-EXIT_OK, EXIT_INPUT, EXIT_FAILED, EXIT_AUTH, EXIT_NETWORK = 0, 2, 3, 4, 5
+EXIT_OK, EXIT_INPUT, EXIT_FAILED, EXIT_AUTH, EXIT_NETWORK, EXIT_RUNNING = 0, 2, 3, 4, 5, 6
 CLI_RETRIES = 8  # transient faults in a row before the CLI gives up (the job stays resumable)
+# The key, for redacting what is printed; set once main() has a key store.
+_KEYS: list[KeyStore] = []
 
 
 class CliError(Exception):
@@ -54,45 +67,79 @@ class CliError(Exception):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    keys = KeyStore(use_env=True)
+    _KEYS[:] = [keys]
     try:
-        return asyncio.run(_run(args))
+        _check_arguments(argv)
+        args = _parser().parse_args(argv)
+        _setup_logging(keys)
+        return asyncio.run(_run(args, keys))
     except CliError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _say(f"error: {exc}", sys.stderr)
         return exc.code
     except KeyboardInterrupt:
-        print("stopped; `resume` finishes unfinished jobs later", file=sys.stderr)
+        _say("stopped; `resume` finishes unfinished jobs later", sys.stderr)
         return 130
 
 
-async def _run(args: argparse.Namespace) -> int:
-    data = Path(args.data_dir) if args.data_dir else paths.data_dir()
+def _check_arguments(argv: Sequence[str]) -> None:
+    """Arguments that are not valid UTF-8 reach Python as lone surrogates: refuse them."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "replace").decode("utf-8", "replace")
+            raise CliError(
+                f"an argument is not valid UTF-8 text: {clean_text(shown, 60)!r}", EXIT_INPUT
+            ) from None
+
+
+def _setup_logging(keys: KeyStore) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(RedactingFormatter(keys.get, "%(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(getattr(h, "_luma_cli", False) for h in root.handlers):
+        handler._luma_cli = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+    root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+
+
+def _data_folder(args: argparse.Namespace) -> Path:
+    return Path(args.data_dir).expanduser().absolute() if args.data_dir else paths.data_dir()
+
+
+async def _run(args: argparse.Namespace, keys: KeyStore) -> int:
+    data = _data_folder(args)
     if args.command == "list":
-        return _list(JobStore(paths.store_path(data)))
+        return _list(_open_store(data, args))
+    out = _out_folder(args)  # checked before anything is locked or sent
     if args.command == "generate":
         request = await _request_from(args)  # bad input fails here, before any lock or request
+        try:
+            checked_key(keys.get())
+        except ApiError as exc:  # a key that cannot be sent: no job, no request
+            raise CliError(exc.message, EXIT_AUTH) from None
     try:
         lock = DataDirLock(data).acquire() if args.command != "status" else None
     except DataDirLocked as exc:
         raise CliError(str(exc), EXIT_INPUT) from None
-    keys = KeyStore(use_env=True)
     try:
         async with make_http_client() as http:
             if args.command == "status":
                 return await _status(GatewayClient(http, args.base_url, keys.get), args.ids)
-            store = JobStore(paths.store_path(data))
             engine = JobEngine(
-                store,
+                _open_store(data, args, out),
                 http,
                 keys.get,
-                Path(args.out) if getattr(args, "out", None) else paths.library_dir(data),
+                out,
                 base_url=args.base_url,
                 policy=cli_policy(),
+                limits=clip_limit(args.max_clip_mb),
             )
             engine.subscribe(_print_event)
             if args.command == "generate":
-                return _outcome([await engine.generate(request)])
+                return await _generate(engine, request, args.wait_max)
             return _outcome(await engine.resume_all())
     except ApiError as exc:
         raise CliError(exc.message, _code_for(exc.kind.value)) from None
@@ -101,9 +148,52 @@ async def _run(args: argparse.Namespace) -> int:
             lock.release()
 
 
+def _open_store(data: Path, args: argparse.Namespace, library: Path | None = None) -> JobStore:
+    try:
+        store = JobStore(paths.store_path(paths.ensure_private_dir(data)))
+    except (StoreUnavailable, OSError) as exc:
+        raise CliError(str(exc), EXIT_INPUT) from None
+    if store.recovered_from is not None:
+        folder = library or paths.library_dir(data)
+        _say(recovered_message(store, folder, args.base_url), sys.stderr)
+    return store
+
+
+def _out_folder(args: argparse.Namespace) -> Path:
+    """``--out`` as an absolute folder (stored jobs must not depend on the cwd)."""
+    raw = getattr(args, "out", None)
+    folder = Path(raw).expanduser() if raw else paths.library_dir(_data_folder(args))
+    folder = folder.absolute()
+    if folder.exists() and not folder.is_dir():
+        raise CliError(f"--out {raw} is a file, not a folder.", EXIT_INPUT)
+    return folder
+
+
+async def _generate(engine: JobEngine, request: GenerationRequest, wait_max: float | None) -> int:
+    job = await engine.submit(request)
+    if not job.status.active:
+        return _outcome([job])
+    try:
+        async with asyncio.timeout(wait_max):
+            job = await engine.track(job.local_id)
+    except TimeoutError:
+        job = engine.store.get(job.local_id)
+        _say(f"still running after {wait_max:g} s: `resume` later", sys.stderr)
+        print(job.generation_id)
+        return EXIT_RUNNING
+    return _outcome([job])
+
+
 def cli_policy() -> PollPolicy:
-    """The app keeps retrying forever; a pipeline wants an answer, so the CLI gives up."""
-    return PollPolicy(max_transient_retries=CLI_RETRIES)
+    """The app keeps retrying forever; a pipeline wants an answer, so the CLI gives up
+    (and does not sit polling a job past its deadline: it says so, exit 6)."""
+    return PollPolicy(max_transient_retries=CLI_RETRIES, stop_when_stale=True)
+
+
+def _say(text: str, stream: TextIO | None = None, limit: int = 2000) -> None:
+    """Print text that may hold network text: no key, no control characters."""
+    key = _KEYS[0].get() if _KEYS else None
+    print(clean_text(redact(text, key), limit), file=stream or sys.stdout, flush=True)
 
 
 async def _request_from(args: argparse.Namespace) -> GenerationRequest:
@@ -137,45 +227,55 @@ async def _request_from(args: argparse.Namespace) -> GenerationRequest:
 async def _status(client: GatewayClient, ids: list[str]) -> int:
     for generation in await client.get_many(ids):
         detail = generation.video_url or generation.failure_reason or ""
-        print(f"{generation.id}  {generation.state.value:<10} {detail}")
+        _say(f"{generation.id}  {generation.state.value:<10} {detail}")
     return EXIT_OK
 
 
 def _list(store: JobStore) -> int:
     for job in store.recent(limit=1000):
-        prompt = job.prompt if len(job.prompt) <= 50 else job.prompt[:49] + "…"
-        print(f"{job.generation_id or job.local_id}  {job.status.value:<11} {prompt}")
+        prompt = clean_text(job.prompt, 50)
+        _say(f"{job.generation_id or job.local_id}  {job.status.value:<11} {prompt}")
     return EXIT_OK
 
 
 def _print_event(event: JobEvent) -> None:
     job = event.job
-    name = (job.generation_id or job.local_id)[:8]
+    name = clean_text(job.generation_id or job.local_id, 8).rstrip("…")
     if event.kind is EventKind.PROGRESS:
         total = f" of {event.total / 1e6:.1f} MB" if event.total else ""
-        print(f"[{name}] downloading {event.done / 1e6:.1f} MB{total}", flush=True)
+        _say(f"[{name}] downloading {event.done / 1e6:.1f} MB{total}")
     elif event.kind is EventKind.CHANGED:
         extra = job.failure_reason or job.error_message or ""
-        print(f"[{name}] {job.status.value}" + (f": {extra}" if extra else ""), flush=True)
+        _say(f"[{name}] {job.status.value}" + (f": {extra}" if extra else ""))
     else:
         wait = f" (retrying in {event.retry_in:.1f} s)" if event.retry_in is not None else ""
-        print(f"[{name}] {event.message}{wait}", file=sys.stderr, flush=True)
+        _say(f"[{name}] {event.message}{wait}", sys.stderr)
 
 
 def _outcome(jobs: list[JobRecord]) -> int:
-    """The worst exit code among the jobs; the file paths of the ready ones last."""
+    """The worst exit code among the jobs; the file paths of the ready ones last, and
+    the ids of those to look at again later (still running, or a clip not fetched)."""
     code = max((_code_for_job(job) for job in jobs), default=EXIT_OK)
     for job in jobs:
         if job.status is JobStatus.READY:
             print(job.video_path)
+        elif job.generation_id and job.status.active:
+            print(job.generation_id)
     return code
 
 
 def _code_for_job(job: JobRecord) -> int:
     if job.status is JobStatus.READY:
         return EXIT_OK
-    if job.status in (JobStatus.FAILED, JobStatus.NOT_FOUND, JobStatus.STALE):
+    if job.status is JobStatus.STALE:
+        return EXIT_RUNNING
+    if job.status in (JobStatus.FAILED, JobStatus.NOT_FOUND):
         return EXIT_FAILED
+    if job.status is JobStatus.DOWNLOADING and job.error_kind not in (
+        ErrorKind.AUTH,
+        ErrorKind.FORBIDDEN,
+    ):
+        return EXIT_FAILED  # taken and made: a refused or broken link is not bad input
     return _code_for(job.error_kind)
 
 
@@ -197,6 +297,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the gateway (default $LUMA_DESKTOP_BASE_URL or the AI/ML API)",
     )
     parser.add_argument("--data-dir", help="the data folder (default $LUMA_DESKTOP_DATA_DIR)")
+    parser.add_argument(
+        "--max-clip-mb",
+        type=_positive_int,
+        default=DEFAULT_MAX_CLIP_MB,
+        metavar="MB",
+        help=f"refuse clips larger than this (default {DEFAULT_MAX_CLIP_MB})",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     gen = commands.add_parser("generate", help="make one clip and download it")
     gen.add_argument("prompt")
@@ -208,11 +315,37 @@ def _parser() -> argparse.ArgumentParser:
     for frame, what in (("--frame0", "first"), ("--frame1", "last")):
         gen.add_argument(frame, help=f"{what} frame: an image file, an http(s) URL or gen:<id>")
     gen.add_argument("--out", help="folder for the clip (default: the library)")
+    gen.add_argument(
+        "--wait-max",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop waiting after this long: print the id and exit 6 (`resume` later)",
+    )
     status = commands.add_parser("status", help="the state of generations, by id")
     status.add_argument("ids", nargs="+")
     commands.add_parser("resume", help="finish every unfinished job in the store")
     commands.add_parser("list", help="the jobs in the store, newest first")
     return parser
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value < 10**9:
+        raise argparse.ArgumentTypeError("give a positive number of seconds")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 < value <= 1024 * 1024:
+        raise argparse.ArgumentTypeError("give a size from 1 to 1048576 MB")
+    return value
 
 
 if __name__ == "__main__":

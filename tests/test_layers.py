@@ -24,8 +24,13 @@ FORBIDDEN = {
 }
 
 
-# Modules a layer may import although their package is forbidden to it.
-ALLOWED = {"sim": ("luma_desktop.core.catalogue", "luma_desktop.core.rules")}
+# Modules a layer may import although their package is forbidden to it. The one module
+# of limits is a leaf every layer may read (api included): it imports nothing from the
+# package, which test_limits_module_is_a_leaf checks.
+ALLOWED = {
+    "sim": ("luma_desktop.core.catalogue", "luma_desktop.core.rules"),
+    "api": ("luma_desktop.core.limits",),
+}
 PURE = ("luma_desktop.core.catalogue", "luma_desktop.core.rules")
 
 
@@ -57,6 +62,11 @@ def test_what_the_simulator_may_read_is_pure() -> None:
         path = PACKAGE.parent / (module.replace(".", "/") + ".py")
         ours = {n for n in _imports(path) if n.startswith("luma_desktop")}
         assert ours <= set(PURE), (module, ours)
+
+
+def test_limits_module_is_a_leaf() -> None:
+    names = _imports(PACKAGE / "core" / "limits.py")
+    assert not [n for n in names if n.startswith("luma_desktop")], names
 
 
 def test_engine_layers_import_without_qt() -> None:

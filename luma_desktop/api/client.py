@@ -8,19 +8,25 @@ every failure becomes one :class:`ApiError` whose text never holds the key.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 
+from luma_desktop.api.body import ACCEPT_ENCODING, load_json, read_limited
 from luma_desktop.api.download import local_file_error, stream_to_file
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.http import check_url, origin
+from luma_desktop.api.failures import (
+    error_from_response,
+    error_from_transport,
+    retry_after_seconds,
+    server_message,
+)
+from luma_desktop.api.http import LONG_POLL_HOLD, check_base_url, check_url, is_loopback, origin
 from luma_desktop.api.models import (
     Generation,
     ResponseFormatError,
@@ -28,6 +34,8 @@ from luma_desktop.api.models import (
     parse_generation,
     parse_generation_list,
 )
+from luma_desktop.api.text import clean_text, redact, redact_json
+from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +48,14 @@ WANTED_PARAMS = ("state", "status")
 MANY_WANTED_PARAM = "status"
 MAX_REDIRECTS = 5
 
+__all__ = [
+    "GatewayClient",
+    "error_from_response",
+    "error_from_transport",
+    "retry_after_seconds",
+    "server_message",
+]
+
 _T = TypeVar("_T")
 KeySource = Callable[[], str | None]
 Progress = Callable[[int, int | None], None]
@@ -48,11 +64,21 @@ Progress = Callable[[int, int | None], None]
 class GatewayClient:
     """One gateway at one base URL. The ``httpx.AsyncClient`` is shared and owned by the caller."""
 
-    def __init__(self, http: httpx.AsyncClient, base_url: str, api_key: KeySource) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        base_url: str,
+        api_key: KeySource,
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
         self._http = http
-        self.base_url = str(check_url(base_url.rstrip("/"), "gateway address")).rstrip("/")
-        self._origin = origin(httpx.URL(self.base_url))
+        self.base_url = str(check_base_url(base_url.rstrip("/"))).rstrip("/")
+        base = httpx.URL(self.base_url)
+        self._origin = origin(base)
+        # A video link may be plain http only when the gateway itself is on this machine.
+        self._local_gateway = is_loopback(base.host)
         self._api_key = api_key
+        self.limits = limits
         self._wanted_accepted = True  # until the gateway refuses the wanted-state parameter
 
     def __repr__(self) -> str:
@@ -60,8 +86,8 @@ class GatewayClient:
 
     async def create(self, body: Mapping[str, Any]) -> Generation:
         """POST a generation. ``ApiError.request_sent`` says whether it may have been taken."""
-        response = await self._send("POST", self.base_url + ROUTE_ONE, json_body=body)
-        return _parse(response, parse_generation)
+        data = await self._json("POST", self.base_url + ROUTE_ONE, json_body=body)
+        return _parse(data, parse_generation)
 
     async def get(self, generation_id: str, wanted: State | None = None) -> Generation:
         """Fetch one generation; with ``wanted`` the server may hold until it gets there.
@@ -81,20 +107,34 @@ class GatewayClient:
 
     async def _get(self, generation_id: str, wanted: State | None) -> Generation:
         params: dict[str, str] = {"generation_id": generation_id}
+        deadline = self.limits.request_deadline
         if wanted is not None:
             params.update(dict.fromkeys(WANTED_PARAMS, wanted.value))
-        response = await self._send("GET", self.base_url + ROUTE_ONE, params=params)
-        return _parse(response, parse_generation)
+            deadline = self.limits.poll_deadline(LONG_POLL_HOLD)
+        data = await self._json("GET", self.base_url + ROUTE_ONE, params=params, deadline=deadline)
+        generation = _parse(data, parse_generation)
+        if not same_generation(generation.id, generation_id):
+            raise ApiError(
+                ErrorKind.SERVER,
+                "The gateway answered about another generation than the one asked for.",
+            )
+        return generation
 
     async def get_many(
         self, generation_ids: Sequence[str], wanted: State | None = None
     ) -> list[Generation]:
-        """Fetch several generations at once. Never assumed to hold."""
+        """Fetch several generations at once. Never assumed to hold; answers about
+        generations that were not asked for are left out."""
         params: list[tuple[str, str]] = [("generation_ids", i) for i in generation_ids]
         if wanted is not None:
             params.append((MANY_WANTED_PARAM, wanted.value))
-        response = await self._send("GET", self.base_url + ROUTE_MANY, params=params)
-        return _parse(response, parse_generation_list)
+        data = await self._json("GET", self.base_url + ROUTE_MANY, params=params)
+        asked = set(generation_ids)
+        return [
+            g
+            for g in _parse(data, parse_generation_list)
+            if any(same_generation(g.id, i) for i in asked)
+        ]
 
     async def download(self, url: str, dest: Path, progress: Progress | None = None) -> Path:
         """Stream a video to ``dest``, resuming a ``.part`` file left by a broken transfer."""
@@ -103,12 +143,12 @@ class GatewayClient:
         headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
-        response = await self._send("GET", url, headers=headers, stream=True, video=True)
+        response = await self._send("GET", url, headers=headers, video=True)
         try:
             if response.status_code == 416 and offset:
                 part.unlink(missing_ok=True)  # the part no longer matches: start over
                 raise ApiError(ErrorKind.SERVER, "The download has to start over.")
-            await stream_to_file(response, part, offset, progress)
+            await stream_to_file(response, part, offset, progress, self.limits)
         finally:
             await response.aclose()
         try:
@@ -116,6 +156,43 @@ class GatewayClient:
         except OSError as exc:
             raise local_file_error(exc, dest) from exc
         return dest
+
+    async def _json(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+        params: Any = None,
+        deadline: float | None = None,
+    ) -> Any:
+        """One JSON call: the whole of it (answer included) within ``deadline``."""
+        limits = self.limits
+        try:
+            async with asyncio.timeout(deadline or limits.request_deadline):
+                response = await self._send(
+                    method,
+                    url,
+                    json_body=json_body,
+                    params=params,
+                    headers={"Accept-Encoding": ACCEPT_ENCODING},
+                    deadline_inside=True,
+                )
+                try:
+                    body = await read_limited(response, limits.max_json_bytes)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            raise ApiError(ErrorKind.TIMEOUT, "The gateway did not answer in time.") from None
+        try:
+            data = load_json(body, limits.max_json_depth)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ApiError(
+                ErrorKind.SERVER,
+                "The gateway sent an answer Luma Desktop cannot read "
+                f"({clean_text(str(exc), 80)}).",
+            ) from None
+        return redact_json(data, self._key_or_none())
 
     async def _send(
         self,
@@ -125,155 +202,154 @@ class GatewayClient:
         json_body: Mapping[str, Any] | None = None,
         params: Any = None,
         headers: Mapping[str, str] | None = None,
-        stream: bool = False,
         video: bool = False,
+        deadline_inside: bool = False,
     ) -> httpx.Response:
-        target = check_url(url, "video link" if video else "gateway address")
+        """Send, following redirects by hand; returns a streaming 2xx response.
+
+        Once the chain leaves the gateway's origin it never carries the key again,
+        even if it comes back; a redirected create is an error, never re-sent.
+        """
+        if deadline_inside:
+            return await self._follow(method, url, json_body, params, headers, video)
+        try:
+            async with asyncio.timeout(self.limits.request_deadline):
+                return await self._follow(method, url, json_body, params, headers, video)
+        except TimeoutError:
+            raise ApiError(ErrorKind.TIMEOUT, "The server did not answer in time.") from None
+
+    async def _follow(
+        self,
+        method: str,
+        url: str,
+        json_body: Mapping[str, Any] | None,
+        params: Any,
+        headers: Mapping[str, str] | None,
+        video: bool,
+    ) -> httpx.Response:
+        what = "video link" if video else "gateway address"
+        target = check_url(url, what, allow_http=self._local_gateway)
         content = json.dumps(json_body).encode() if json_body is not None else None
+        keyed = True  # False for good once the chain has left the gateway's origin
         for _hop in range(MAX_REDIRECTS + 1):
+            keyed = keyed and origin(target) == self._origin
             request = self._http.build_request(
                 method,
                 target,
                 params=params,
                 content=content,
-                headers=self._headers(target, headers, json_body is not None),
+                headers=self._headers(keyed, headers, json_body is not None),
             )
-            response = await self._transmit(request, stream)
+            response = await self._transmit(request)
             if response.is_redirect and "location" in response.headers:
                 await response.aclose()
-                target = check_url(target.join(response.headers["location"]), "redirect")
+                if method != "GET":
+                    raise ApiError(
+                        ErrorKind.VALIDATION,
+                        "The gateway address moved (the request was redirected): check it "
+                        "in Settings. Nothing was sent again.",
+                        status=response.status_code,
+                        request_sent=False,
+                    )
+                location = response.headers["location"]
+                target = check_url(
+                    _join(target, location), "redirect", allow_http=self._local_gateway
+                )
                 params = None  # the Location carries its own query
                 continue
             if response.is_success:
                 return response
-            await response.aread()
-            await response.aclose()
-            raise error_from_response(response, video=video)
+            raise await self._error(response, video)
         raise ApiError(ErrorKind.SERVER, "The server redirected too many times.")
 
+    async def _error(self, response: httpx.Response, video: bool) -> ApiError:
+        try:
+            body = await read_limited(response, self.limits.max_error_body_bytes)
+        except ApiError:
+            body = b""
+        finally:
+            await response.aclose()
+        dropped = ("content-encoding", "content-length", "transfer-encoding")
+        read = httpx.Response(
+            response.status_code,
+            headers=[(k, v) for k, v in response.headers.items() if k.lower() not in dropped],
+            content=body,
+            request=response.request,
+        )
+        error = error_from_response(read, video=video, limits=self.limits)
+        return _redacted(error, self._key_or_none())
+
+    def _key_or_none(self) -> str | None:
+        key = self._api_key()
+        return key.strip() if key else None
+
     def _headers(
-        self, target: httpx.URL, extra: Mapping[str, str] | None, has_json: bool
+        self, keyed: bool, extra: Mapping[str, str] | None, has_json: bool
     ) -> dict[str, str]:
         headers = dict(extra or {})
         if has_json:
             headers["Content-Type"] = "application/json"
-        if origin(target) == self._origin:  # the key goes to the gateway's origin only
-            key = self._api_key()
-            if not key:
-                raise ApiError(
-                    ErrorKind.AUTH,
-                    "No API key is set. Add your AI/ML API key in Settings.",
-                    request_sent=False,
-                )
-            headers["Authorization"] = f"Bearer {key}"
+        if keyed:  # the key goes to the gateway's origin only
+            headers["Authorization"] = f"Bearer {checked_key(self._api_key())}"
         return headers
 
-    async def _transmit(self, request: httpx.Request, stream: bool) -> httpx.Response:
+    async def _transmit(self, request: httpx.Request) -> httpx.Response:
         try:
-            return await self._http.send(request, stream=stream, follow_redirects=False)
+            return await self._http.send(request, stream=True, follow_redirects=False)
         except httpx.HTTPError as exc:
             raise error_from_transport(exc) from None  # `from None`: the request holds the key
 
 
-def error_from_transport(exc: httpx.HTTPError) -> ApiError:
-    """Map httpx's transport errors; only a connection never made is surely not sent."""
-    host = exc.request.url.host if _has_request(exc) else "the server"
-    if isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout):
-        return ApiError(ErrorKind.TIMEOUT, f"Could not reach {host} in time.", request_sent=False)
-    if isinstance(exc, httpx.ConnectError | httpx.ProxyError):
-        return ApiError(
-            ErrorKind.NETWORK,
-            f"Could not connect to {host}. Check the network connection.",
+def checked_key(raw: str | None) -> str:
+    """The key, trimmed, if it can travel in a header; else an AUTH error, nothing sent."""
+    key = (raw or "").strip()
+    if not key:
+        raise ApiError(
+            ErrorKind.AUTH,
+            "No API key is set. Add your AI/ML API key in Settings.",
             request_sent=False,
         )
-    if isinstance(exc, httpx.TimeoutException):
-        return ApiError(ErrorKind.TIMEOUT, f"{host} did not answer in time.")
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return ApiError(ErrorKind.VALIDATION, "That link is not supported.", request_sent=False)
-    return ApiError(ErrorKind.NETWORK, f"The connection to {host} was lost.")
-
-
-def _has_request(exc: httpx.HTTPError) -> bool:
-    try:
-        exc.request  # noqa: B018  # raises RuntimeError when unset
-    except RuntimeError:
-        return False
-    return True
-
-
-def error_from_response(response: httpx.Response, *, video: bool = False) -> ApiError:
-    """Map an HTTP error status onto an :class:`ApiError` with the server's own message."""
-    status = response.status_code
-    said = server_message(response)
-    if video:
-        if status in (401, 403, 410):
-            return ApiError(ErrorKind.LINK_EXPIRED, "The video link has expired.", status=status)
-        if status == 404:
-            return ApiError(ErrorKind.LINK_EXPIRED, "The video link is gone.", status=status)
-    kind, text = _STATUS_TEXT.get(status, (None, ""))
-    if kind is None:
-        if status == 429:
-            retry = retry_after_seconds(response.headers.get("retry-after"))
-            wait = f" Retrying in {retry:.0f} s." if retry else ""
-            return ApiError(
-                ErrorKind.RATE_LIMITED,
-                f"The gateway is busy (rate limited).{wait}",
-                status=status,
-                retry_after=retry,
-            )
-        kind = ErrorKind.SERVER
-        text = f"The server had a problem (HTTP {status})."
-    if said and kind in (ErrorKind.VALIDATION, ErrorKind.FORBIDDEN, ErrorKind.SERVER):
-        text = f"{text} The server said: {said}"
-    return ApiError(kind, text, status=status)
-
-
-_STATUS_TEXT: dict[int, tuple[ErrorKind | None, str]] = {
-    400: (ErrorKind.VALIDATION, "The gateway refused the request."),
-    422: (ErrorKind.VALIDATION, "The gateway refused the request."),
-    401: (ErrorKind.AUTH, "The API key was not accepted. Check your key in Settings."),
-    403: (
-        ErrorKind.FORBIDDEN,
-        "The gateway refused: the account may be out of credits or not allowed to use this model.",
-    ),
-    404: (ErrorKind.NOT_FOUND, "The gateway does not know this generation."),
-    429: (None, ""),
-}
-
-
-def server_message(response: httpx.Response) -> str:
-    """The human part of an error body, shortened; never the raw bytes."""
-    try:
-        data = response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError, httpx.ResponseNotRead):
-        return ""
-    message: Any = None
-    if isinstance(data, dict):
-        message = data.get("message") or data.get("detail") or data.get("error")
-        if isinstance(message, dict):
-            message = message.get("message")
-    if isinstance(message, list):
-        message = "; ".join(str(m) for m in message)
-    return str(message)[:500] if message else ""
-
-
-def retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:  # an HTTP date
-        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
-    except (TypeError, ValueError):
-        return None
-
-
-def _parse(response: httpx.Response, parser: Callable[[object], _T]) -> _T:
-    try:
-        return parser(response.json())
-    except (json.JSONDecodeError, UnicodeDecodeError, ResponseFormatError) as exc:
+    if not all(" " <= c <= "~" for c in key):
         raise ApiError(
-            ErrorKind.SERVER, f"The gateway sent an answer Luma Desktop cannot read ({exc})."
+            ErrorKind.AUTH,
+            "The API key contains characters that cannot be sent (spaces inside it, accents "
+            "or invisible characters): copy it again from the AI/ML API dashboard and paste "
+            "it in Settings.",
+            request_sent=False,
+        )
+    return key
+
+
+def same_generation(answered: str, asked: str) -> bool:
+    """The unified route's ids carry ``:model``; an answer may drop or keep it."""
+    return answered == asked or answered == asked.split(":", 1)[0]
+
+
+def _join(base: httpx.URL, location: str) -> httpx.URL | str:
+    try:
+        return base.join(location)
+    except (httpx.InvalidURL, ValueError, UnicodeError):
+        return location  # check_url says why it cannot be followed
+
+
+def _redacted(error: ApiError, key: str | None) -> ApiError:
+    message = redact(error.message, key)
+    if message == error.message:
+        return error
+    return ApiError(
+        error.kind,
+        message,
+        status=error.status,
+        retry_after=error.retry_after,
+        request_sent=error.request_sent,
+    )
+
+
+def _parse(data: object, parser: Callable[[object], _T]) -> _T:
+    try:
+        return parser(data)
+    except ResponseFormatError as exc:
+        raise ApiError(
+            ErrorKind.SERVER,
+            f"The gateway sent an answer Luma Desktop cannot read ({clean_text(str(exc), 120)}).",
         ) from None

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import httpx
 
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.core.limits import DEFAULT_LIMITS, Limits, MiB
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 MP4_BRANDS = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
@@ -20,44 +24,129 @@ async def stream_to_file(
     part: Path,
     offset: int,
     progress: Callable[[int, int | None], None] | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> None:
-    """Append the body to ``part`` (from ``offset`` when the server honoured the Range)."""
+    """Append the body to ``part`` (from ``offset`` when the server honoured the Range).
+
+    A clip larger than ``limits.max_clip_bytes`` is refused before a byte is written
+    when its size is announced, and stopped (its ``.part`` removed) when it is not.
+    A transfer that stalls is broken off; its ``.part`` stays for a resume.
+    """
     start, total = _span(response, offset)
+    _check_size(total, part, limits)
     try:
         part.parent.mkdir(parents=True, exist_ok=True)
+        _check_free_space(part, (total or 0) - start, limits)
         with part.open("r+b" if start else "wb") as out:
             out.seek(start)
             out.truncate()
-            done = start
-            if progress:
-                progress(done, total)
-            try:
-                async for chunk in response.aiter_raw():  # no chunk_size: it would buffer
-                    out.write(chunk)
-                    done += len(chunk)
-                    if progress:
-                        progress(done, total)
-            except httpx.HTTPError as exc:
-                raise ApiError(
-                    ErrorKind.NETWORK, f"The download broke off at {done:,} bytes; it will resume."
-                ) from exc
+            done = await _copy(response, out, start, total, progress, limits)
     except OSError as exc:
         raise local_file_error(exc, part) from exc
+    except _TooLarge:
+        raise _refuse(part, limits, None) from None
     if total is not None and done != total:
         raise ApiError(ErrorKind.NETWORK, f"The download stopped at {done:,} of {total:,} bytes.")
     _check_video(part)
 
 
+class _TooLarge(Exception):
+    pass
+
+
+async def _copy(
+    response: httpx.Response,
+    out: BinaryIO,
+    start: int,
+    total: int | None,
+    progress: Callable[[int, int | None], None] | None,
+    limits: Limits,
+) -> int:
+    """Copy the body; break off a stalled transfer and a body past the size limit."""
+    done = start
+    if progress:
+        progress(done, total)
+    loop = asyncio.get_running_loop()
+    window_end = loop.time() + limits.stall_seconds
+    moved = 0  # in the current stall window
+    chunks = response.aiter_raw().__aiter__()  # no chunk_size: it would buffer
+    while True:
+        # Short of the window's quota, the next bytes must come before the window ends;
+        # past it, before the next one ends.
+        due = window_end if moved < limits.stall_bytes else window_end + limits.stall_seconds
+        try:
+            async with asyncio.timeout_at(due):
+                chunk = await anext(chunks)
+        except StopAsyncIteration:
+            return done
+        except TimeoutError:
+            raise _stalled(done, limits) from None
+        except httpx.HTTPError as exc:
+            raise ApiError(
+                ErrorKind.NETWORK, f"The download broke off at {done:,} bytes; it will resume."
+            ) from exc
+        if done + len(chunk) > limits.max_clip_bytes:
+            raise _TooLarge
+        out.write(chunk)
+        done += len(chunk)
+        moved += len(chunk)
+        now = loop.time()
+        if now >= window_end:
+            if moved < limits.stall_bytes:
+                raise _stalled(done, limits)
+            window_end, moved = now + limits.stall_seconds, 0
+        if progress:
+            progress(done, total)
+
+
+def _stalled(done: int, limits: Limits) -> ApiError:
+    return ApiError(
+        ErrorKind.NETWORK,
+        f"The download slowed to less than {limits.stall_bytes // 1024} KB in "
+        f"{limits.stall_seconds:g} s at {done:,} bytes; it will resume.",
+    )
+
+
+def _check_size(total: int | None, part: Path, limits: Limits) -> None:
+    if total is not None and total > limits.max_clip_bytes:
+        raise _refuse(part, limits, total)
+
+
+def _refuse(part: Path, limits: Limits, total: int | None) -> ApiError:
+    """The ``.part`` removed, and why."""
+    part.unlink(missing_ok=True)
+    size = f" ({total / MiB:,.0f} MB)" if total is not None else ""
+    return ApiError(
+        ErrorKind.LOCAL_FILE,
+        f"The clip is larger{size} than the maximum clip size of "
+        f"{limits.max_clip_bytes / MiB:,.0f} MB, so it was not downloaded. Raise the "
+        "maximum clip size in Settings (or --max-clip-mb) if the clip is expected to be this big.",
+        request_sent=False,
+    )
+
+
+def _check_free_space(part: Path, needed: int, limits: Limits) -> None:
+    """Refuse before writing when the announced size cannot fit on the disk."""
+    if needed <= 0:
+        return
+    try:
+        free = shutil.disk_usage(part.parent).free
+    except OSError:
+        return  # cannot tell: writing will say so if the disk fills
+    if free < needed + limits.disk_headroom_bytes:
+        raise OSError(errno.ENOSPC, "No space left on device", str(part))
+
+
 def _span(response: httpx.Response, offset: int) -> tuple[int, int | None]:
     """Where this body starts in the file, and the file's full size if known."""
     if response.status_code == 206:
-        match = _CONTENT_RANGE.match(response.headers.get("content-range", ""))
+        match = _CONTENT_RANGE.fullmatch(response.headers.get("content-range", "")[:80])
         if match and int(match.group(1)) == offset:
             size = match.group(3)
             return offset, int(size) if size != "*" else None
         raise ApiError(ErrorKind.SERVER, "The video server answered a resumed download oddly.")
-    length = response.headers.get("content-length")
-    return 0, int(length) if length and length.isdigit() else None
+    length = response.headers.get("content-length", "")
+    return 0, int(length) if length.isdigit() and len(length) < 20 else None
 
 
 def _check_video(path: Path) -> None:

@@ -56,17 +56,59 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_url(url: str | httpx.URL, what: str = "address") -> httpx.URL:
-    """Refuse anything but https, or plain http to this machine."""
+def is_link_local(host: str) -> bool:
+    """169.254.0.0/16 and fe80::/10 (cloud metadata services live there): never fetched."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_link_local
+
+
+def check_base_url(url: str) -> httpx.URL:
+    """The gateway address: https (or http to loopback), and nothing hidden in it."""
+    parsed = check_url(url, "gateway address")
+    problem = ""
+    if parsed.userinfo:
+        problem = (
+            "has a user name or password in it; the key is set in Settings, not in the address"
+        )
+    elif parsed.query:
+        problem = "has a query (?...) in it"
+    elif parsed.fragment or "#" in str(url):
+        problem = "has a fragment (#...) in it"
+    if problem:
+        raise ApiError(
+            ErrorKind.VALIDATION,
+            f"The gateway address {problem}. Give just https://host (and a path if needed).",
+            request_sent=False,
+        )
+    return parsed
+
+
+def check_url(url: str | httpx.URL, what: str = "address", *, allow_http: bool = True) -> httpx.URL:
+    """Refuse anything but https, or plain http to this machine; never link-local.
+
+    ``allow_http=False`` refuses plain http even to loopback: a video link may use
+    it only when the gateway itself is on this machine.
+    """
     try:
         parsed = httpx.URL(str(url))
-    except (httpx.InvalidURL, TypeError) as exc:
+    except (httpx.InvalidURL, TypeError, UnicodeError) as exc:
         raise ApiError(
             ErrorKind.VALIDATION, f"The {what} is not a valid link.", request_sent=False
         ) from exc
+    if parsed.host and is_link_local(parsed.host):
+        raise ApiError(
+            ErrorKind.VALIDATION,
+            f"The {what} points at a link-local address ({parsed.host}), which is never fetched.",
+            request_sent=False,
+        )
     if parsed.scheme == "https" and parsed.host:
         return parsed
-    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host):
+    if parsed.scheme == "http" and parsed.host and is_loopback(parsed.host) and allow_http:
         return parsed
     raise ApiError(
         ErrorKind.VALIDATION,

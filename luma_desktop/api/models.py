@@ -13,6 +13,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from luma_desktop.api.text import clean_text
+from luma_desktop.core.limits import DEFAULT_LIMITS
+
 
 class State(StrEnum):
     QUEUED = "queued"
@@ -78,7 +81,9 @@ def parse_generation(data: object) -> Generation:
     gen_id = _first_str(data, ("id",), ("generation_id",), ("data", "id"))
     if not gen_id:
         raise ResponseFormatError("the answer has no generation id")
-    raw_state = (_first_str(data, ("state",), ("status",)) or "").strip()
+    if not is_valid_generation_id(gen_id):
+        raise ResponseFormatError("the answer's generation id is not usable")
+    raw_state = clean_text(_first_str(data, ("state",), ("status",)) or "", 64)
     state = _STATE_SPELLINGS.get(raw_state.lower())
     video_url = _first_str(
         data, ("assets", "video"), ("video", "url"), ("video_url",), ("video",), ("url",)
@@ -91,12 +96,21 @@ def parse_generation(data: object) -> Generation:
         state=state if state is not None else State.DREAMING,
         raw_state=raw_state,
         state_known=state is not None,
-        failure_reason=failure,
+        failure_reason=clean_text(failure) if failure else None,
         video_url=video_url,
         image_url=_first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",)),
         created_at=_first_str(data, ("created_at",), ("createdAt",)),
         raw=strip_inline_data(data),
     )
+
+
+def is_valid_generation_id(text: str, max_chars: int = DEFAULT_LIMITS.max_id_chars) -> bool:
+    """Printable ASCII without whitespace or control characters, and not too long.
+
+    Ids go into URLs, the store and (as a sanitized tag) file names; anything else
+    a gateway sends as an id is a server error, never a crash or a path.
+    """
+    return 0 < len(text) <= max_chars and all("!" <= c <= "~" for c in text)
 
 
 def parse_generation_list(data: object) -> list[Generation]:

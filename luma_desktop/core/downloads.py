@@ -14,7 +14,7 @@ from luma_desktop.api.download import MP4_BRANDS
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.core.events import EventKind
 from luma_desktop.core.jobs import JobRecord, JobStatus
-from luma_desktop.core.naming import write_sidecar
+from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
 
 if TYPE_CHECKING:
     from luma_desktop.core.engine import JobEngine
@@ -29,11 +29,11 @@ class DownloadStep:
     async def run(self) -> JobRecord:
         job = self._job
         assert job.video_path is not None
-        dest = Path(job.video_path)
+        dest = _checked_destination(Path(job.video_path))
         if not _is_complete_video(dest):
             await self._fetch(dest)
         # The sidecar is a convenience for pipelines; the clip is what matters.
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, OutsideFolder):
             write_sidecar(dest, _sidecar(self._job))
         job = self._engine.store.update(job.local_id, status=JobStatus.READY)
         self._engine.emit(EventKind.CHANGED, job)
@@ -70,6 +70,21 @@ class DownloadStep:
         self._engine.emit(EventKind.PROGRESS, self._job, done=done, total=total)
 
 
+def _checked_destination(dest: Path) -> Path:
+    """The clip and its ``.part`` must land in the clip's folder, not through a symlink."""
+    try:
+        inside(dest.parent, dest)
+        inside(dest.parent, dest.with_name(dest.name + ".part"))
+    except (OutsideFolder, OSError) as exc:
+        raise ApiError(
+            ErrorKind.LOCAL_FILE,
+            f"{dest.name} would be written outside {dest.parent} (a link points elsewhere); "
+            "remove the link or choose another download folder.",
+            request_sent=False,
+        ) from exc
+    return dest
+
+
 def _is_complete_video(path: Path) -> bool:
     """A clip already renamed into place (the app stopped before recording it)."""
     try:
@@ -82,6 +97,7 @@ def _is_complete_video(path: Path) -> bool:
 def _sidecar(job: JobRecord) -> dict[str, object]:
     return {
         "generation_id": job.generation_id,
+        "base_url": job.base_url,
         "prompt": job.prompt,
         "parameters": dict(job.body),
         "parents": list(job.parents),

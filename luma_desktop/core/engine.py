@@ -23,10 +23,11 @@ from luma_desktop.api.models import Generation, State, strip_inline_data
 from luma_desktop.core.downloads import DownloadStep
 from luma_desktop.core.events import EventKind, JobEvent, Listener
 from luma_desktop.core.jobs import JobRecord, JobStatus
-from luma_desktop.core.naming import clip_path
+from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
+from luma_desktop.core.naming import OutsideFolder, clip_path
 from luma_desktop.core.policy import Pacer, PollPolicy
 from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
-from luma_desktop.core.store import JobStore
+from luma_desktop.core.store import JobStore, StoreConflict
 
 log = logging.getLogger(__name__)
 
@@ -36,8 +37,9 @@ _SERVER_TO_STATUS = {
     State.COMPLETED: JobStatus.DOWNLOADING,
     State.FAILED: JobStatus.FAILED,
 }
-# Refusals that say for sure the gateway did not take (nor charge) a create.
-_DEFINITE_REFUSALS = frozenset({400, 401, 403, 404, 422})
+# Refusals that say for sure the gateway did not take (nor charge) a create; a 429
+# is one too: a create answered 429 on every try was never taken.
+_DEFINITE_REFUSALS = frozenset({400, 401, 403, 404, 422, 429})
 # Errors the artist must fix; tracking pauses (the job stays active and resumes later).
 _BLOCKING = frozenset({ErrorKind.AUTH, ErrorKind.FORBIDDEN, ErrorKind.LOCAL_FILE})
 
@@ -52,8 +54,10 @@ class JobEngine:
         *,
         base_url: str,
         policy: PollPolicy | None = None,
+        limits: Limits = DEFAULT_LIMITS,
     ) -> None:
         self.store = store
+        self._limits = limits
         self.library = library
         self.base_url = base_url
         self.policy = policy or PollPolicy()
@@ -75,10 +79,23 @@ class JobEngine:
         for listener in list(self._listeners):
             listener(event)
 
+    @property
+    def limits(self) -> Limits:
+        return self._limits
+
+    @limits.setter
+    def limits(self, limits: Limits) -> None:
+        """New limits (the artist changed the maximum clip size) apply to every gateway."""
+        self._limits = limits
+        for client in self._clients.values():
+            client.limits = limits
+
     def client(self, base_url: str) -> GatewayClient:
         """A job is only ever polled at the base URL it was sent to."""
         if base_url not in self._clients:
-            self._clients[base_url] = GatewayClient(self._http, base_url, self._api_key)
+            self._clients[base_url] = GatewayClient(
+                self._http, base_url, self._api_key, self._limits
+            )
         return self._clients[base_url]
 
     # -- the whole life ----------------------------------------------------------------
@@ -110,7 +127,10 @@ class JobEngine:
                     attempt += 1
                     continue
                 return self._create_failed(job, error, request)
-            return self.record(job, generation)
+            try:
+                return self.record(job, generation)
+            except ApiError as error:  # taken, but its answer cannot be kept as it is
+                return self._end(job, JobStatus.UNKNOWN, error)
 
     async def track(self, local_id: str) -> JobRecord:
         """Poll and download until the job ends or needs the artist."""
@@ -123,6 +143,8 @@ class JobEngine:
                     job = await DownloadStep(self, job).run()
                 else:
                     job = await self._poll_once(job, pacer)
+                    if job.status is JobStatus.STALE and self.policy.stop_when_stale:
+                        return job
                 attempt = 0
             except ApiError as error:
                 if error.kind in _BLOCKING:
@@ -176,10 +198,12 @@ class JobEngine:
     # -- steps ---------------------------------------------------------------------------
 
     async def _poll_once(self, job: JobRecord, pacer: Pacer) -> JobRecord:
-        if self.policy.is_stale(job.created_at):
-            return self._end(job, JobStatus.STALE, None)
+        if job.status is not JobStatus.STALE and self._past_deadline(job):
+            job = self._go_stale(job)
+        elif job.status is JobStatus.STALE and pacer.polled:
+            await self.policy.sleep(self._limits.stale_poll_interval)  # rarely, not never
         assert job.generation_id is not None
-        current = State(job.server_state) if job.server_state else State.QUEUED
+        current = _state_of(job.server_state)
         wanted = self.policy.next_wanted(current)
         await pacer.wait_turn()
         async with self._poll_slots:
@@ -192,28 +216,59 @@ class JobEngine:
             self._notice_early(job)
         return self.record(job, generation)
 
+    def _past_deadline(self, job: JobRecord) -> bool:
+        model = job.body.get("model") if isinstance(job.body, dict) else None
+        deadline = self._limits.job_deadline(model if isinstance(model, str) else None)
+        return self.policy.wall() - job.created_at > deadline
+
+    def _go_stale(self, job: JobRecord) -> JobRecord:
+        hours = (self.policy.wall() - job.created_at) / 3600
+        minutes = self._limits.stale_poll_interval / 60
+        message = (
+            f"Still running after {hours:.1f} h, longer than a clip should take. It is now "
+            f"checked every {minutes:.0f} min; abandon it if it never finishes."
+        )
+        log.warning("job %s: stale after %.1f h", job.local_id, hours)
+        job = self.store.update(job.local_id, status=JobStatus.STALE, error_message=message)
+        self.emit(EventKind.CHANGED, job)
+        self.emit(EventKind.NOTICE, job, message=message)
+        return job
+
     def record(self, job: JobRecord, generation: Generation) -> JobRecord:
         """Store what the gateway said; emit only when something changed."""
         status = _SERVER_TO_STATUS[generation.state]
+        still_stale = job.status is JobStatus.STALE and not generation.state.terminal
         if not generation.state_known:
             log.info("job %s: unknown state %r read as running", job.local_id, generation.raw_state)
         changes: dict[str, object] = {
             "generation_id": generation.id,
             "server_state": generation.state.value,
-            "status": status,
+            "status": JobStatus.STALE if still_stale else status,
             "raw": generation.raw,
             "error_kind": None,
-            "error_message": None,
         }
+        if not still_stale:
+            changes["error_message"] = None
         if generation.video_url:
             changes["video_url"] = generation.video_url
         if generation.state is State.FAILED:
             changes["failure_reason"] = generation.failure_reason or "The gateway gave no reason."
         if status is JobStatus.DOWNLOADING and not job.video_path:
             created = datetime.fromtimestamp(job.created_at)
-            changes["video_path"] = str(clip_path(self.library, created, job.prompt, generation.id))
+            try:
+                path = clip_path(self.library, created, job.prompt, generation.id)
+            except (OutsideFolder, OSError) as exc:
+                raise ApiError(
+                    ErrorKind.LOCAL_FILE,
+                    f"The clip cannot be saved in {self.library}: {exc}",
+                    request_sent=False,
+                ) from None
+            changes["video_path"] = str(path)
         before = job
-        job = self.store.update(job.local_id, **changes)
+        try:
+            job = self.store.update(job.local_id, **changes)
+        except StoreConflict as exc:
+            raise ApiError(ErrorKind.SERVER, str(exc)) from None
         if (before.status, before.server_state, before.error_kind) != (
             job.status,
             job.server_state,
@@ -232,6 +287,11 @@ class JobEngine:
                 "Give the keyframe as a public https image link instead. " + message
             )
         sure = not error.request_sent or (error.status in _DEFINITE_REFUSALS)
+        if error.kind is ErrorKind.RATE_LIMITED:
+            message = (
+                "Not sent (rate limited): the gateway was busy on every try, so nothing was "
+                "taken or charged. Try again in a few minutes."
+            )
         if sure:
             return self._end(job, JobStatus.REFUSED, error, message)
         message = (
@@ -281,6 +341,13 @@ class JobEngine:
             text = "The gateway answers status requests at once; polling is paced instead."
             log.warning(text)
             self.emit(EventKind.NOTICE, job, message=text)
+
+
+def _state_of(server_state: str | None) -> State:
+    try:
+        return State(server_state) if server_state else State.QUEUED
+    except ValueError:  # a row written by another version: ask from the start
+        return State.QUEUED
 
 
 def _inline_image_refused(error: ApiError, request: GenerationRequest) -> bool:

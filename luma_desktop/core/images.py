@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import base64
 import io
+import os
+import stat
 import struct
 import zlib
 from collections.abc import Callable
@@ -23,14 +25,19 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.request import ImageKeyframe
 
 DEFAULT_MAX_SIDE = 2048
 # Our own bomb limit, checked on the header's size before any pixel is decoded. It is
 # below Pillow's warning threshold (~89 MP), so ordinary refusals never warn.
 MAX_PIXELS = 80_000_000
-# A photo this big on disk is not a keyframe; refuse before reading it into memory.
-MAX_FILE_BYTES = 256 * 1024 * 1024
+# A photo this big is not a keyframe: counted while reading (a device or a /proc file
+# says 0 in stat and never ends), never taken from stat alone.
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_keyframe_file_bytes
+_READ_CHUNK = 1024 * 1024
+# Pseudo-filesystems whose "files" are the kernel talking: never keyframes.
+_PSEUDO_ROOTS = ("/proc", "/sys", "/dev")
 JPEG_QUALITY = 90
 
 # What Pillow's decoders raise on hostile or broken input (its own fuzzers expect
@@ -66,14 +73,7 @@ def prepare_image_file(path: Path, *, max_side: int = DEFAULT_MAX_SIDE) -> Image
     """Read, check and re-encode a local image file as an inline keyframe."""
     name = path.name or str(path)
     try:
-        if path.is_dir():
-            raise ImageRejected(f"“{name}” is a folder, not an image file.")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise ImageRejected(
-                f"“{name}” is {_human_bytes(size)}, far too large for a keyframe image."
-            )
-        data = path.read_bytes()
+        data = read_regular_file(path, name, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise ImageRejected(f"“{name}” does not exist (looked for {path}).") from None
     except PermissionError:
@@ -83,6 +83,35 @@ def prepare_image_file(path: Path, *, max_side: int = DEFAULT_MAX_SIDE) -> Image
     except OSError as exc:
         raise ImageRejected(f"“{name}” cannot be read: {exc.strerror or exc}.") from None
     return prepare_image_bytes(data, name, max_side=max_side, source=str(path))
+
+
+def read_regular_file(path: Path, name: str, limit: int) -> bytes:
+    """The bytes of a regular file, at most ``limit`` of them.
+
+    Devices, FIFOs, sockets, folders and kernel pseudo-files are refused before a
+    byte is read; the open never blocks (a FIFO with no writer would hang it
+    beyond Ctrl+C); the size is counted while reading, whatever stat says.
+    """
+    resolved = path.resolve()
+    if any(str(resolved) == root or str(resolved).startswith(root + "/") for root in _PSEUDO_ROOTS):
+        raise ImageRejected(f"“{name}” is a system file ({resolved}), not an image file.")
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise ImageRejected(f"“{name}” is a folder, not an image file.")
+        if not stat.S_ISREG(mode):
+            raise ImageRejected(f"“{name}” is a device or pipe, not an image file.")
+        parts: list[bytes] = []
+        size = 0
+        while chunk := f.read(_READ_CHUNK):
+            size += len(chunk)
+            if size > limit:
+                raise ImageRejected(
+                    f"“{name}” is over {_human_bytes(limit)}, far too large for a keyframe image."
+                )
+            parts.append(chunk)
+    return b"".join(parts)
 
 
 def prepare_image_bytes(

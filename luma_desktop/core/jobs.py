@@ -19,7 +19,7 @@ class JobStatus(StrEnum):
     UNKNOWN = "unknown"  # the create may or may not have been taken: the artist decides
     REFUSED = "refused"  # the create was refused (or never sent): nothing was charged
     ABANDONED = "abandoned"  # the artist stopped tracking it
-    STALE = "stale"  # too old to keep polling
+    STALE = "stale"  # running past its deadline: polled rarely, the artist told
     NOT_FOUND = "not_found"  # the gateway does not know the id
 
     @property
@@ -32,14 +32,13 @@ class JobStatus(StrEnum):
         return self in _TERMINAL
 
 
-_ACTIVE = frozenset({JobStatus.QUEUED, JobStatus.DREAMING, JobStatus.DOWNLOADING})
+_ACTIVE = frozenset({JobStatus.QUEUED, JobStatus.DREAMING, JobStatus.DOWNLOADING, JobStatus.STALE})
 _TERMINAL = frozenset(
     {
         JobStatus.READY,
         JobStatus.FAILED,
         JobStatus.REFUSED,
         JobStatus.ABANDONED,
-        JobStatus.STALE,
         JobStatus.NOT_FOUND,
     }
 )

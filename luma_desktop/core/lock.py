@@ -13,6 +13,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
+from luma_desktop.core.paths import ensure_private_dir
+
 
 class DataDirLocked(RuntimeError):
     """Another Luma Desktop (window or CLI) is using this data folder."""
@@ -24,7 +26,7 @@ class DataDirLock:
         self._file: IO[str] | None = None
 
     def acquire(self) -> DataDirLock:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.path.parent)
         handle = self.path.open("a+")
         try:
             _lock(handle)

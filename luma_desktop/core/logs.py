@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-import re
+import os
 from collections.abc import Callable
 from pathlib import Path
 
-_BEARER = re.compile(r"(Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE)
+from luma_desktop.api.text import redact
+
+__all__ = ["LOG_NAME", "RedactingFormatter", "redact", "setup_logging"]
+
 LOG_NAME = "luma-desktop.log"
 
 
@@ -27,17 +30,20 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record), self._key())
 
 
-def redact(text: str, key: str | None) -> str:
-    text = _BEARER.sub(r"\1[key]", text)
-    if key and len(key) >= 4:
-        text = text.replace(key, "[key]")
-    return text
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Every log file, the rotated ones included, readable by its owner only."""
+
+    def _open(self):  # type: ignore[no-untyped-def]
+        stream = super()._open()
+        if os.name == "posix":
+            os.chmod(self.baseFilename, 0o600)
+        return stream
 
 
 def setup_logging(folder: Path, key: Callable[[], str | None]) -> logging.Handler:
     """Log to ``folder/luma-desktop.log`` (rotated); returns the handler (remove it to stop)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handler = logging.handlers.RotatingFileHandler(
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    handler = _PrivateRotatingHandler(
         folder / LOG_NAME, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(RedactingFormatter(key, "%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -1,4 +1,9 @@
-"""Meaningful clip names (date, prompt slug, short id) that never collide, and sidecars."""
+"""Meaningful clip names (date, prompt slug, short tag) that never collide, and sidecars.
+
+No name holds a raw generation id (it comes from the network): only a sanitized
+tag of it. Every path written here is checked to resolve inside its folder, so
+neither a hostile id nor a symlink planted in the folder can aim a write elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -20,21 +25,39 @@ def slug(text: str) -> str:
     return "-".join(words)[:SLUG_CHARS].strip("-") or "clip"
 
 
+def id_tag(generation_id: str) -> str:
+    """Eight letters or digits of an id, for a file name; never a path, never empty."""
+    return "".join(c for c in generation_id if c.isascii() and c.isalnum())[:8].lower() or "gen"
+
+
+class OutsideFolder(ValueError):
+    """A path to write does not resolve inside the folder it belongs to."""
+
+
+def inside(folder: Path, path: Path) -> Path:
+    """``path`` if it resolves inside ``folder`` (symlinks followed), else OutsideFolder."""
+    root = folder.resolve()
+    resolved = path.resolve()
+    if resolved.parent != root and root not in resolved.parents:
+        raise OutsideFolder(f"{path.name} would be written outside {folder}")
+    return path
+
+
 def clip_path(folder: Path, created: datetime, prompt: str, generation_id: str) -> Path:
     """A free path like ``2026-11-25_1301_a-cat-on-the-moon_1a2b3c4d.mp4``."""
-    stem = f"{created:%Y-%m-%d_%H%M}_{slug(prompt)}_{generation_id.replace('-', '')[:8]}"
+    stem = f"{created:%Y-%m-%d_%H%M}_{slug(prompt)}_{id_tag(generation_id)}"
     candidate = folder / f"{stem}.mp4"
     n = 2
     while candidate.exists() or candidate.with_name(candidate.name + ".part").exists():
         candidate = folder / f"{stem}-{n}.mp4"
         n += 1
-    return candidate
+    return inside(folder, candidate)
 
 
 def write_sidecar(video: Path, info: dict[str, Any]) -> Path:
     """A small JSON beside the clip with its prompt and parameters, for pipelines."""
-    sidecar = video.with_suffix(".json")
-    tmp = sidecar.with_name(sidecar.name + ".tmp")
+    sidecar = inside(video.parent, video.with_suffix(".json"))
+    tmp = inside(video.parent, sidecar.with_name(sidecar.name + ".tmp"))
     tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     tmp.replace(sidecar)
     return sidecar

@@ -21,6 +21,18 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def ensure_private_dir(folder: Path) -> Path:
+    """Create ``folder`` (and parents) for this user only: 0700 on POSIX.
+
+    The data folder holds the store, logs and clips' records; other accounts on the
+    machine have no business reading them.
+    """
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name == "posix":
+        os.chmod(folder, 0o700)
+    return folder
+
+
 def config_dir() -> Path:
     """Preferences live beside the data when the data folder is overridden (tests, demo)."""
     override = os.environ.get(DATA_DIR_ENV)

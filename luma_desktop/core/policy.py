@@ -25,7 +25,7 @@ class PollPolicy:
     backoff_base: float = 1.0
     backoff_max: float = 60.0
     jitter: float = 0.25  # ± this fraction of each backoff
-    max_age: float = 24 * 3600.0  # a job still running after this long is stale
+    stop_when_stale: bool = False  # the app polls stale jobs rarely; the CLI stops and says so
     create_retries: int = 4  # only for creates the gateway surely did not take
     resume_stagger: float = 0.2  # between resumed jobs at start-up
     max_resumes_at_once: int = 8
@@ -54,9 +54,6 @@ class PollPolicy:
     def answered_early(self, elapsed: float, got: State, wanted: State) -> bool:
         return elapsed < self.early_answer and got.priority < wanted.priority
 
-    def is_stale(self, created_wall: float) -> bool:
-        return self.wall() - created_wall > self.max_age
-
 
 class Pacer:
     """Keeps one job's polls at least ``min_interval`` apart whenever the last answer
@@ -67,6 +64,11 @@ class Pacer:
         self._policy = policy
         self._last: float | None = None
         self._short = False
+
+    @property
+    def polled(self) -> bool:
+        """At least one poll went out through this pacer."""
+        return self._last is not None
 
     def started(self) -> None:
         self._last = self._policy.clock()

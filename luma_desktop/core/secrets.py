@@ -38,7 +38,13 @@ class KeyStore:
         return f"the system keychain ({self._backend_name()})"
 
     def get(self) -> str | None:
-        if self._use_env and os.environ.get(ENV_KEY):
+        """The key from whichever source has it, trimmed of surrounding whitespace (a
+        copy-paste artefact); None when there is none. Whether what is left can go in a
+        header is checked where it is used (``api.client.checked_key``)."""
+        return _trimmed(self._raw())
+
+    def _raw(self) -> str | None:
+        if self._use_env and (os.environ.get(ENV_KEY) or "").strip():
             return os.environ[ENV_KEY]
         if self._memory is not None:
             return self._memory
@@ -86,6 +92,11 @@ class KeyStore:
         if name.startswith("keyring.backends.fail") or name.endswith("chainer.ChainerBackend"):
             return _chainer_has_backends(backend)
         return backend.priority > 0
+
+
+def _trimmed(key: str | None) -> str | None:
+    key = key.strip() if isinstance(key, str) else None
+    return key or None
 
 
 def _chainer_has_backends(backend: KeyringBackend) -> bool:

@@ -2,21 +2,35 @@
 
 A job is written as ``submitting`` *before* its create request leaves, so a crash
 at any moment leaves a row that says what happened (or that we cannot know).
+
+Nothing in the file is trusted either: a store that cannot be opened is moved
+aside (never deleted) and a fresh one started (:attr:`JobStore.recovered_from`
+says so; :mod:`luma_desktop.core.recovery` rebuilds the library from the clips'
+sidecars); a row that cannot be loaded is skipped with a warning; the raw answer
+kept per job is capped; the file is readable by its owner only.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
+import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from luma_desktop.api.models import is_valid_generation_id
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.limits import DEFAULT_LIMITS
+from luma_desktop.core.paths import ensure_private_dir
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -48,20 +62,35 @@ _COLUMNS = tuple(f.name for f in fields(JobRecord))
 _LIGHT = ", ".join(c for c in _COLUMNS if c != "raw")
 
 
+class StoreUnavailable(Exception):
+    """The store cannot be opened or written (read-only or full folder); plain words."""
+
+
+class StoreConflict(Exception):
+    """The gateway gave a generation id that another job already holds."""
+
+
 class JobStore:
     """Thread-confined: use it from the thread that opened it (the event loop's)."""
 
     def __init__(self, path: Path | str) -> None:
-        if isinstance(path, Path):
-            path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self._db = sqlite3.connect(str(path), isolation_level=None)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
-        self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.executescript(_SCHEMA)
-        self._db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+        self.recovered_from: Path | None = None  # where a corrupt store was moved aside
+        try:
+            if isinstance(path, Path):
+                ensure_private_dir(path.parent)
+                _private_file(path)
+            try:
+                self._db = _open(path)
+            except sqlite3.DatabaseError as exc:
+                if not isinstance(path, Path) or not _is_corruption(exc):
+                    raise
+                self.recovered_from = _move_aside(path)
+                log.warning("the job store was damaged; moved to %s", self.recovered_from)
+                _private_file(path)
+                self._db = _open(path)
+        except (OSError, sqlite3.OperationalError) as exc:
+            raise StoreUnavailable(_unavailable(path, exc)) from None
 
     def close(self) -> None:
         self._db.close()
@@ -93,8 +122,24 @@ class JobStore:
         )
         values = [_to_sql(name, getattr(record, name)) for name in _COLUMNS]
         marks = ", ".join("?" * len(_COLUMNS))
-        self._db.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})", values)  # noqa: S608
+        with self._conflicts(generation_id):
+            self._db.execute(f"INSERT INTO jobs ({', '.join(_COLUMNS)}) VALUES ({marks})", values)  # noqa: S608
         return record
+
+    @contextlib.contextmanager
+    def _conflicts(self, generation_id: object) -> Iterator[None]:
+        """A duplicate generation id (or a full disk) in plain words, not an sqlite error."""
+        try:
+            yield
+        except sqlite3.IntegrityError as exc:
+            if "generation_id" not in str(exc):
+                raise
+            raise StoreConflict(
+                f"The gateway gave generation id {str(generation_id)[:80]} to two jobs; "
+                "the other job already holds it. This one is kept apart."
+            ) from None
+        except sqlite3.OperationalError as exc:
+            raise StoreUnavailable(_unavailable(self.path, exc)) from None
 
     def update(self, local_id: str, **changes: Any) -> JobRecord:
         unknown = set(changes) - set(_COLUMNS)
@@ -103,10 +148,11 @@ class JobStore:
         changes["updated_at"] = time.time()
         assigns = ", ".join(f"{name} = ?" for name in changes)
         values = [_to_sql(name, value) for name, value in changes.items()]
-        cursor = self._db.execute(
-            f"UPDATE jobs SET {assigns} WHERE local_id = ?",  # noqa: S608 (names checked above)
-            [*values, local_id],
-        )
+        with self._conflicts(changes.get("generation_id")):
+            cursor = self._db.execute(
+                f"UPDATE jobs SET {assigns} WHERE local_id = ?",  # noqa: S608 (names checked)
+                [*values, local_id],
+            )
         if cursor.rowcount != 1:
             raise KeyError(local_id)
         return self.get(local_id)
@@ -115,13 +161,16 @@ class JobStore:
         row = self._db.execute("SELECT * FROM jobs WHERE local_id = ?", (local_id,)).fetchone()
         if row is None:
             raise KeyError(local_id)
-        return _from_row(row)
+        job = _load(row)
+        if job is None:
+            raise KeyError(local_id)  # unloadable: to every reader it is not there
+        return job
 
     def find_generation(self, generation_id: str) -> JobRecord | None:
         row = self._db.execute(
             "SELECT * FROM jobs WHERE generation_id = ?", (generation_id,)
         ).fetchone()
-        return _from_row(row) if row else None
+        return _load(row) if row else None
 
     def with_status(self, *statuses: JobStatus) -> list[JobRecord]:
         marks = ", ".join("?" * len(statuses))
@@ -129,13 +178,13 @@ class JobStore:
             f"SELECT * FROM jobs WHERE status IN ({marks}) ORDER BY created_at",  # noqa: S608
             [s.value for s in statuses],
         ).fetchall()
-        return [_from_row(r) for r in rows]
+        return _load_all(rows)
 
     def recent(self, limit: int = 200, offset: int = 0) -> list[JobRecord]:
         rows = self._db.execute(
             "SELECT * FROM jobs ORDER BY created_at DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
-        return [_from_row(r) for r in rows]
+        return _load_all(rows)
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
@@ -157,7 +206,7 @@ class JobStore:
             "ORDER BY created_at DESC LIMIT ?",
             [*args, limit],
         ).fetchall()
-        return [_from_row(r) for r in rows]
+        return _load_all(rows)
 
     def children(self, generation_id: str) -> list[JobRecord]:
         """Jobs that have ``generation_id`` among their parents (they extend it)."""
@@ -165,7 +214,7 @@ class JobStore:
             "SELECT * FROM jobs WHERE parents LIKE ? ORDER BY created_at",
             (f'%"{generation_id}"%',),
         ).fetchall()
-        return [_from_row(r) for r in rows if generation_id in json.loads(r["parents"])]
+        return [j for j in _load_all(rows) if generation_id in j.parents]
 
     def ready_with_missing_files(self) -> list[str]:
         """Local ids of ready jobs whose clip is gone or partial (to download again)."""
@@ -192,6 +241,93 @@ class JobStore:
         ]
 
 
+def _open(path: Path | str) -> sqlite3.Connection:
+    db = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA busy_timeout=5000")
+        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("database disk image is malformed (quick_check)")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
+        db.executescript(_SCHEMA)
+        db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
+        columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
+        if not set(_COLUMNS) <= columns:
+            raise sqlite3.DatabaseError("the jobs table is not one this version knows")
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
+    """Damage (move aside) as opposed to a locked, read-only or full folder (say so)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        said = str(exc).lower()
+        return not any(
+            w in said
+            for w in (
+                "locked",
+                "readonly",
+                "read-only",
+                "unable to open",
+                "disk i/o",
+                "full",
+                "busy",
+            )
+        )
+    return True
+
+
+def _move_aside(path: Path) -> Path:
+    """Keep the damaged store (and its journal) beside the new one: never delete it."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.corrupt-{stamp}")
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{path.name}.corrupt-{stamp}-{n}")
+        n += 1
+    path.replace(target)
+    for suffix in ("-wal", "-shm"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            extra.replace(target.with_name(target.name + suffix))
+    return target
+
+
+def _private_file(path: Path) -> None:
+    """The store holds prompts and answers: its owner's only (POSIX 0600)."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+    if os.name == "posix":
+        os.chmod(path, 0o600)
+
+
+def _unavailable(path: Path | str, exc: BaseException) -> str:
+    folder = Path(path).parent
+    said = getattr(exc, "strerror", None) or str(exc)
+    return (
+        f"Luma Desktop cannot use its job store in {folder} ({said}). Check that the folder "
+        "is writable and the disk is not full."
+    )
+
+
+def _load(row: sqlite3.Row) -> JobRecord | None:
+    try:
+        return _from_row(row)
+    except (ValueError, TypeError, KeyError) as exc:  # JSONDecodeError is a ValueError
+        local = row["local_id"] if "local_id" in row.keys() else "?"  # noqa: SIM118 (Row)
+        log.warning(
+            "skipped job %r: its row cannot be loaded (%s)", str(local)[:40], type(exc).__name__
+        )
+        return None
+
+
+def _load_all(rows: Iterable[sqlite3.Row]) -> list[JobRecord]:
+    return [job for job in map(_load, rows) if job is not None]
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -201,6 +337,8 @@ def _is_file(path: str) -> bool:
 
 
 def _to_sql(name: str, value: Any) -> Any:
+    if name == "raw" and value is not None:
+        return _capped_raw(value)
     if name in _JSON_COLUMNS:
         return None if value is None else json.dumps(list(value) if name == "parents" else value)
     if isinstance(value, StrEnum):
@@ -208,12 +346,36 @@ def _to_sql(name: str, value: Any) -> Any:
     return value
 
 
+def _capped_raw(value: Any) -> str:
+    """The last raw answer, for diagnostics: whole when small, its head when not."""
+    text = json.dumps(value)
+    limit = DEFAULT_LIMITS.max_stored_raw_bytes
+    if len(text.encode()) <= limit:
+        return text
+    head = text.encode()[: limit - 256].decode("utf-8", "ignore")
+    return json.dumps({"truncated_from_bytes": len(text.encode()), "head": head})
+
+
 def _from_row(row: sqlite3.Row) -> JobRecord:
+    """One row, checked as strictly as an answer from the network."""
     present = row.keys()
     data: dict[str, Any] = {n: row[n] if n in present else None for n in _COLUMNS}
     for name in _JSON_COLUMNS:
         if data[name] is not None:
             data[name] = json.loads(data[name])
-    data["parents"] = tuple(data["parents"] or ())
+    if not isinstance(data["body"], dict) or not isinstance(data["parents"] or [], list):
+        raise TypeError("body or parents of the wrong type")
+    data["parents"] = tuple(str(p) for p in data["parents"] or ())
     data["status"] = JobStatus(data["status"])
+    for text in ("local_id", "base_url", "prompt"):
+        if not isinstance(data[text], str):
+            raise TypeError(f"{text} is not text")
+    gen_id = data["generation_id"]
+    if gen_id is not None and not (isinstance(gen_id, str) and is_valid_generation_id(gen_id)):
+        raise ValueError("unusable generation id")
+    path = data["video_path"]
+    if path is not None and not (
+        isinstance(path, str) and "\0" not in path and Path(path).is_absolute()
+    ):
+        raise ValueError("unusable clip path")
     return JobRecord(**data)

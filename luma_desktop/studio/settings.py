@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.api.errors import ApiError
-from luma_desktop.api.http import check_url
-from luma_desktop.core.paths import DEFAULT_BASE_URL
+from luma_desktop.api.http import check_base_url
+from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, Limits, clip_limit
+from luma_desktop.core.paths import DEFAULT_BASE_URL, ensure_private_dir
 from luma_desktop.core.request import ASPECT_RATIOS, DURATIONS, MODELS, RESOLUTIONS
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,11 @@ class Preferences:
     model: str = "ray-2"
     resolution: str = ""
     duration: str = ""
+    max_clip_mb: int = DEFAULT_MAX_CLIP_MB  # a larger clip is refused (core/limits.py)
+
+    def limits(self) -> Limits:
+        """The limits these preferences set (the rest are the defaults)."""
+        return clip_limit(self.max_clip_mb)
 
 
 class InvalidSetting(ValueError):
@@ -44,7 +51,7 @@ class InvalidSetting(ValueError):
 def check_preferences(prefs: Preferences) -> None:
     """Raise :class:`InvalidSetting` for the first value that cannot work."""
     try:
-        check_url(prefs.base_url, "gateway address")
+        check_base_url(prefs.base_url)
     except ApiError as exc:
         raise InvalidSetting("base_url", exc.message) from None
     if prefs.proxy:
@@ -52,6 +59,8 @@ def check_preferences(prefs: Preferences) -> None:
             check_proxy(prefs.proxy)
         except ValueError as exc:
             raise InvalidSetting("proxy", str(exc)) from None
+    if not 1 <= prefs.max_clip_mb <= 1024 * 1024:
+        raise InvalidSetting("max_clip_mb", "The maximum clip size is 1 MB to 1 TB.")
     if prefs.download_dir and not Path(prefs.download_dir).expanduser().is_absolute():
         raise InvalidSetting("download_dir", "The download folder must be a full path.")
     for name, allowed in (
@@ -118,9 +127,11 @@ class Settings(QObject):
         return prefs
 
     def _save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        ensure_private_dir(self.path.parent)
         tmp = self.path.with_name(self.path.name + ".tmp")
         try:
+            # 0600 from the start: preferences say which gateway and folders are used.
+            os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
             tmp.write_text(json.dumps(asdict(self._prefs), indent=2), encoding="utf-8")
             tmp.replace(self.path)
         except OSError as exc:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from luma_desktop.api.errors import ApiError
-from luma_desktop.api.http import check_url
+from luma_desktop.api.http import check_base_url
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.studio.settings import InvalidSetting, Settings
 from luma_desktop.ui.error_banner import AMBER, GREEN, RED, set_text_color
@@ -243,7 +243,7 @@ class SettingsDialog(QDialog):
             return
         base_url = self.base_url_edit.text().strip()
         try:
-            check_url(base_url, "gateway address")
+            check_base_url(base_url)
         except ApiError as exc:
             self._show_error("base_url", exc.message)
             return
