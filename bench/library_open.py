@@ -23,9 +23,11 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
+import httpx
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
+from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.store import JobStore
 from luma_desktop.studio.library_model import LibraryModel
@@ -60,8 +62,9 @@ def build_store(folder: Path, rows: int) -> Path:
 def one_run(app: QApplication, path: Path) -> tuple[float, float, float]:
     started = time.perf_counter()
     store = JobStore(path)
-    model = LibraryModel(store)
-    panel = LibraryPanel(model, store)  # reloads the model once
+    engine = JobEngine(store, httpx.AsyncClient(), lambda: None, path.parent, base_url="")
+    model = LibraryModel(engine)
+    panel = LibraryPanel(model)  # reloads the model once
     panel.resize(1200, 800)
     panel.show()
     built = time.perf_counter()

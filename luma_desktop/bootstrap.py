@@ -111,6 +111,10 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         tasks = TaskGroup(on_error=errors.report_exception)
         queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"), root)
         stack.callback(queue.close)
+        # Model-to-model wiring lives here, not in a widget: the library, like the job
+        # list, is fed by the engine's one event stream.
+        library_model = LibraryModel(engine, parent=root)
+        stack.callback(engine.subscribe(library_model.apply))
         stack.push_async_callback(tasks.close)  # first of all: no job runs on
         yield Studio(
             queue=queue,
@@ -120,7 +124,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             tasks=tasks,
             frame0=KeyframeSlotModel("frame0", tasks, root),
             frame1=KeyframeSlotModel("frame1", tasks, root),
-            library=LibraryModel(store, parent=root),
+            library=library_model,
             demo=demo,
             data_dir=data,
             check_connection=functools.partial(check_connection, http),

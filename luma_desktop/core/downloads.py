@@ -2,27 +2,42 @@
 
 A 403 on the link means it expired: the generation is fetched again for a fresh
 link. A broken transfer leaves a ``.part`` file that the next try resumes.
+
+The step gets narrow collaborators (a client, the policy, a ledger that records what
+changed) instead of the engine, so this module does not import the engine.
 """
 
 from __future__ import annotations
 
 import contextlib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.download import MP4_BRANDS
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.core.events import EventKind
-from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.api.models import Generation
+from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
+from luma_desktop.core.policy import PollPolicy
 
-if TYPE_CHECKING:
-    from luma_desktop.core.engine import JobEngine
+
+class DownloadLedger(Protocol):
+    """What the download step may change about its job (the engine: the one writer)."""
+
+    def record(self, job: JobRecord, generation: Generation) -> JobRecord: ...
+    def drop_link(self, job: JobRecord) -> JobRecord: ...
+    def mark_downloaded(self, job: JobRecord) -> JobRecord: ...
+    def report_progress(self, job: JobRecord, done: int, total: int | None) -> None: ...
 
 
 class DownloadStep:
-    def __init__(self, engine: JobEngine, job: JobRecord) -> None:
-        self._engine = engine
+    def __init__(
+        self, ledger: DownloadLedger, client: GatewayClient, policy: PollPolicy, job: JobRecord
+    ) -> None:
+        self._ledger = ledger
+        self._client = client
+        self._policy = policy
         self._job = job
         self._last_report = float("-inf")
 
@@ -35,39 +50,36 @@ class DownloadStep:
         # The sidecar is a convenience for pipelines; the clip is what matters.
         with contextlib.suppress(OSError, OutsideFolder):
             write_sidecar(dest, _sidecar(self._job))
-        job = self._engine.store.update(job.local_id, status=JobStatus.READY)
-        self._engine.emit(EventKind.CHANGED, job)
-        return job
+        return self._ledger.mark_downloaded(job)
 
     async def _fetch(self, dest: Path) -> None:
-        engine, job = self._engine, self._job
-        client = engine.client(job.base_url)
-        for _refresh in range(engine.policy.link_refreshes + 1):
+        job = self._job
+        for _refresh in range(self._policy.link_refreshes + 1):
             url = job.video_url or await self._fresh_link()
             try:
-                await client.download(url, dest, self._progress)
+                await self._client.download(url, dest, self._progress)
                 return
             except ApiError as error:
                 if error.kind is not ErrorKind.LINK_EXPIRED:
                     raise
-                job = self._job = engine.store.update(job.local_id, video_url=None)
+                job = self._job = self._ledger.drop_link(job)
         raise ApiError(ErrorKind.SERVER, "The gateway keeps giving expired video links.")
 
     async def _fresh_link(self) -> str:
-        engine, job = self._engine, self._job
+        job = self._job
         assert job.generation_id is not None
-        generation = await engine.client(job.base_url).get(job.generation_id)
-        self._job = engine.record(job, generation)
+        generation = await self._client.get(job.generation_id)
+        self._job = self._ledger.record(job, generation)
         if not generation.video_url:
             raise ApiError(ErrorKind.SERVER, "The gateway gave no video link for a finished clip.")
         return generation.video_url
 
     def _progress(self, done: int, total: int | None) -> None:
-        now = self._engine.policy.clock()
-        if done != total and now - self._last_report < self._engine.policy.progress_step:
+        now = self._policy.clock()
+        if done != total and now - self._last_report < self._policy.progress_step:
             return
         self._last_report = now
-        self._engine.emit(EventKind.PROGRESS, self._job, done=done, total=total)
+        self._ledger.report_progress(self._job, done, total)
 
 
 def _checked_destination(dest: Path) -> Path:

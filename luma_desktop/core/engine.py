@@ -1,9 +1,11 @@
 """The life of a job, written once: write-ahead, create, long-poll, download, resume.
 
-Faces (CLI, studio) call :meth:`JobEngine.generate` / :meth:`JobEngine.track` and
-listen to :class:`JobEvent`. Expected outcomes (refused, failed, out of credits)
-come back as the final :class:`JobRecord` with its error fields set; only
-programming errors raise.
+Faces (CLI, studio) call :meth:`JobEngine.generate` / :meth:`JobEngine.track` /
+:meth:`JobEngine.resume_all` and listen to :class:`JobEvent`. The engine is the one
+writer of jobs: every change (state, thumbnail, deletion, adoption) goes through one
+of its methods, which writes the store and emits one event. Expected outcomes
+(refused, failed, out of credits) come back as the final :class:`JobRecord` with its
+error fields set; only programming errors raise.
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
 from luma_desktop.api.models import Generation, State, strip_inline_data
 from luma_desktop.core.downloads import DownloadStep
-from luma_desktop.core.events import EventKind, JobEvent, Listener
-from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.events import JobEvent, Listener
+from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
-from luma_desktop.core.naming import OutsideFolder, clip_path
+from luma_desktop.core.naming import OutsideFolder, clip_path, remove_clip_files
 from luma_desktop.core.policy import Pacer, PollPolicy
 from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
 from luma_desktop.core.store import JobStore, StoreConflict
@@ -67,6 +69,7 @@ class JobEngine:
         self._listeners: list[Listener] = []
         self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
         self._early_noticed = False
+        self._tracking: set[str] = set()  # local ids with a tracker running (one each)
 
     # -- listening ---------------------------------------------------------------------
 
@@ -74,8 +77,7 @@ class JobEngine:
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def emit(self, kind: EventKind, job: JobRecord, **details: object) -> None:
-        event = JobEvent(kind, job, **details)  # type: ignore[arg-type]
+    def emit(self, event: JobEvent) -> None:
         for listener in list(self._listeners):
             listener(event)
 
@@ -116,7 +118,7 @@ class JobEngine:
             parents=request.parents(),
             tokens=PRICE_TOKENS,
         )
-        self.emit(EventKind.CHANGED, job)
+        self.emit(JobEvent.changed(job))
         attempt = 0
         while True:
             try:
@@ -132,15 +134,31 @@ class JobEngine:
             except ApiError as error:  # taken, but its answer cannot be kept as it is
                 return self._end(job, JobStatus.UNKNOWN, error)
 
+    def is_tracking(self, local_id: str) -> bool:
+        return local_id in self._tracking
+
     async def track(self, local_id: str) -> JobRecord:
-        """Poll and download until the job ends or needs the artist."""
+        """Poll and download until the job ends or needs the artist.
+
+        One tracker per job: a second call while one runs returns the current record
+        at once (a double click, a resume racing a retry never poll a job twice)."""
+        if local_id in self._tracking:
+            return self.store.get(local_id)
+        self._tracking.add(local_id)
+        try:
+            return await self._track(local_id)
+        finally:
+            self._tracking.discard(local_id)
+
+    async def _track(self, local_id: str) -> JobRecord:
         job = self.store.get(local_id)
         pacer = Pacer(self.policy)
         attempt = 0
         while job.status.active:
             try:
                 if job.status is JobStatus.DOWNLOADING:
-                    job = await DownloadStep(self, job).run()
+                    client = self.client(job.base_url)
+                    job = await DownloadStep(self, client, self.policy, job).run()
                 else:
                     job = await self._poll_once(job, pacer)
                     if job.status is JobStatus.STALE and self.policy.stop_when_stale:
@@ -161,16 +179,21 @@ class JobEngine:
     def prepare_resume(self) -> list[JobRecord]:
         """At start-up: lost create answers become ``unknown``; ready clips whose file is
         gone or partial go back to downloading. Returns every job to resume."""
-        self.store.mark_interrupted_submissions()
+        for job in self.store.mark_interrupted_submissions():
+            self.emit(JobEvent.changed(job))
         for local_id in self.store.ready_with_missing_files():
             job = self.store.update(local_id, status=JobStatus.DOWNLOADING)
             log.info("job %s: the clip is missing; downloading it again", local_id)
-            self.emit(EventKind.CHANGED, job)
+            self.emit(JobEvent.changed(job))
         return self.store.with_status(*(s for s in JobStatus if s.active))
 
     async def resume_all(self) -> list[JobRecord]:
         """Every unfinished job, staggered, a few at a time."""
-        jobs = self.prepare_resume()
+        return await self.resume(self.prepare_resume())
+
+    async def resume(self, jobs: list[JobRecord]) -> list[JobRecord]:
+        """Track ``jobs`` (from :meth:`prepare_resume`), staggered, a few at a time: the
+        one resume of both faces (the CLI awaits it, the studio runs it as a task)."""
         gate = asyncio.Semaphore(self.policy.max_resumes_at_once)
 
         async def resume(index: int, job: JobRecord) -> JobRecord:
@@ -185,8 +208,25 @@ class JobEngine:
     def abandon(self, local_id: str) -> JobRecord:
         """Stop tracking for good. The gateway has no cancel: the tokens are spent."""
         job = self.store.update(local_id, status=JobStatus.ABANDONED)
-        self.emit(EventKind.CHANGED, job)
+        self.emit(JobEvent.changed(job))
         return job
+
+    def set_thumbnail(self, local_id: str, path: str) -> JobRecord:
+        job = self.store.update(local_id, thumb_path=path)
+        self.emit(JobEvent.thumbnail(job))
+        return job
+
+    def delete(self, local_id: str) -> str | None:
+        """Remove a finished clip: its files first, then its row. What went wrong, in
+        words, when its video cannot be deleted (the row then stays)."""
+        job = self.store.get(local_id)
+        if not job.status.terminal:
+            raise ValueError(f"job {local_id} is {job.status.value}: only finished jobs go")
+        problem = remove_clip_files(job.video_path, job.thumb_path)
+        if problem is None:
+            self.store.delete(local_id)
+            self.emit(JobEvent.removed(job))
+        return problem
 
     async def adopt(self, local_id: str, generation_id: str) -> JobRecord:
         """An ``unknown`` job claimed by the id the artist found in the gateway's dashboard."""
@@ -194,6 +234,20 @@ class JobEngine:
         generation = await self.client(job.base_url).get(generation_id)
         job = self.record(job, generation)
         return await self.track(job.local_id) if job.status.active else job
+
+    # -- what the download step changes (see ``downloads.DownloadLedger``) ---------------
+
+    def drop_link(self, job: JobRecord) -> JobRecord:
+        """The video link expired: forget it (no event, nothing the artist sees)."""
+        return self.store.update(job.local_id, video_url=None)
+
+    def mark_downloaded(self, job: JobRecord) -> JobRecord:
+        job = self.store.update(job.local_id, status=JobStatus.READY)
+        self.emit(JobEvent.changed(job))
+        return job
+
+    def report_progress(self, job: JobRecord, done: int, total: int | None) -> None:
+        self.emit(JobEvent.progress(job, done, total))
 
     # -- steps ---------------------------------------------------------------------------
 
@@ -230,8 +284,8 @@ class JobEngine:
         )
         log.warning("job %s: stale after %.1f h", job.local_id, hours)
         job = self.store.update(job.local_id, status=JobStatus.STALE, error_message=message)
-        self.emit(EventKind.CHANGED, job)
-        self.emit(EventKind.NOTICE, job, message=message)
+        self.emit(JobEvent.changed(job))
+        self.emit(JobEvent.notice(job, message))
         return job
 
     def record(self, job: JobRecord, generation: Generation) -> JobRecord:
@@ -274,7 +328,7 @@ class JobEngine:
             job.server_state,
             job.error_kind,
         ):
-            self.emit(EventKind.CHANGED, job)
+            self.emit(JobEvent.changed(job))
         return job
 
     def _create_failed(
@@ -306,29 +360,21 @@ class JobEngine:
         job = self.store.update(
             job.local_id,
             status=status,
-            error_kind=error.kind.value if error else None,
+            error_kind=_kind(error) if error else None,
             error_message=(message or error.message) if error else None,
         )
-        self.emit(EventKind.CHANGED, job)
+        self.emit(JobEvent.changed(job))
         return job
 
     def _blocked(self, job: JobRecord, error: ApiError) -> JobRecord:
-        job = self.store.update(
-            job.local_id, error_kind=error.kind.value, error_message=error.message
-        )
-        self.emit(EventKind.ERROR, job, message=error.message, error_kind=error.kind.value)
+        job = self.store.update(job.local_id, error_kind=_kind(error), error_message=error.message)
+        self.emit(JobEvent.error(job, _kind(error), error.message))
         return job
 
     async def _pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
         delay = self.policy.backoff(attempt, error.retry_after)
         log.info("job %s: %s; retrying in %.1f s", job.local_id, error.kind.value, delay)
-        self.emit(
-            EventKind.RETRYING,
-            job,
-            retry_in=delay,
-            message=error.message,
-            error_kind=error.kind.value,
-        )
+        self.emit(JobEvent.retrying(job, _kind(error), error.message, delay))
         await self.policy.sleep(delay)
 
     def _out_of_retries(self, attempt: int) -> bool:
@@ -340,7 +386,11 @@ class JobEngine:
             self._early_noticed = True
             text = "The gateway answers status requests at once; polling is paced instead."
             log.warning(text)
-            self.emit(EventKind.NOTICE, job, message=text)
+            self.emit(JobEvent.notice(job, text))
+
+
+def _kind(error: ApiError) -> JobErrorKind:
+    return JobErrorKind(error.kind.value)
 
 
 def _state_of(server_state: str | None) -> State:

@@ -9,6 +9,34 @@ from enum import StrEnum
 from typing import Any
 
 
+class JobErrorKind(StrEnum):
+    """Why a job stopped or paused, as stored with it. The gateway's kinds (the api's
+    ``ErrorKind`` values, one for one) and the one only the app can know."""
+
+    AUTH = "auth"  # 401: missing or invalid key
+    FORBIDDEN = "forbidden"  # 403 on the gateway: no credits or not allowed
+    NOT_FOUND = "not_found"  # 404: unknown generation id
+    VALIDATION = "validation"  # 400/422: the request was refused as written
+    RATE_LIMITED = "rate_limited"  # 429
+    SERVER = "server"  # 5xx or an unreadable answer
+    NETWORK = "network"  # connection refused, dropped, DNS, TLS
+    TIMEOUT = "timeout"  # no answer in time
+    LINK_EXPIRED = "link_expired"  # 403 on a video link
+    LOCAL_FILE = "local_file"  # disk full, folder not writable
+    UNKNOWN = "unknown"  # the create's answer was lost (the app stopped, the line broke)
+    INTERNAL = "internal"  # a stored kind this version does not know
+
+    @classmethod
+    def parse(cls, value: str | None) -> JobErrorKind | None:
+        """A stored kind; one written by a newer version reads as ``internal``."""
+        if value is None:
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.INTERNAL
+
+
 class JobStatus(StrEnum):
     SUBMITTING = "submitting"  # written, create request not yet answered
     QUEUED = "queued"
@@ -61,6 +89,6 @@ class JobRecord:
     video_path: str | None = None
     thumb_path: str | None = None
     failure_reason: str | None = None
-    error_kind: str | None = None
+    error_kind: JobErrorKind | None = None
     error_message: str | None = None
     raw: Mapping[str, Any] | None = None

@@ -8,11 +8,14 @@ neither a hostile id nor a symlink planted in the folder can aim a write elsewhe
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 SLUG_WORDS = 6
 SLUG_CHARS = 40
@@ -61,3 +64,27 @@ def write_sidecar(video: Path, info: dict[str, Any]) -> Path:
     tmp.write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
     tmp.replace(sidecar)
     return sidecar
+
+
+def remove_clip_files(video_path: str | None, thumb_path: str | None) -> str | None:
+    """Delete a clip, its partial download, its sidecar and its thumbnail.
+
+    The clip first: a message (and nothing else touched) when it cannot be deleted,
+    so its row can stay and the clip can still be found. Leftovers beside it are only
+    logged: a stray sidecar is not worth keeping the row for."""
+    extras: list[Path] = []
+    if video_path:
+        video = Path(video_path)
+        try:
+            video.unlink(missing_ok=True)
+        except OSError as exc:
+            return f"{video} could not be deleted ({exc.strerror or exc})."
+        extras = [video.with_name(video.name + ".part"), video.with_suffix(".json")]
+    if thumb_path:
+        extras.append(Path(thumb_path))
+    for path in extras:
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("could not delete %s: %s", path, exc)
+    return None

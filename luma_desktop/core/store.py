@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from luma_desktop.api.models import is_valid_generation_id
-from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.paths import ensure_private_dir
 
@@ -233,7 +233,7 @@ class JobStore:
             self.update(
                 job.local_id,
                 status=JobStatus.UNKNOWN,
-                error_kind="unknown",
+                error_kind=JobErrorKind.UNKNOWN,
                 error_message="Luma Desktop stopped while this request was being sent: it may "
                 "or may not have been taken (and charged). Adopt it by id or discard it.",
             )
@@ -378,4 +378,5 @@ def _from_row(row: sqlite3.Row) -> JobRecord:
         isinstance(path, str) and "\0" not in path and Path(path).is_absolute()
     ):
         raise ValueError("unusable clip path")
+    data["error_kind"] = JobErrorKind.parse(data["error_kind"])
     return JobRecord(**data)

@@ -17,6 +17,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 
+from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
 
 GENERATION_MIME = "application/x-luma-generation"
@@ -118,7 +119,19 @@ class JobListModel(QAbstractListModel):
     def supportedDragActions(self) -> Qt.DropAction:
         return Qt.DropAction.CopyAction
 
-    # -- updates from the queue ---------------------------------------------------------
+    # -- updates from the engine's events -----------------------------------------------
+
+    def apply(self, event: JobEvent) -> None:
+        """The model's one feed: the engine's event stream (wired by the studio)."""
+        job = event.job
+        if event.kind is EventKind.PROGRESS:
+            self.progress(job, event.done, event.total)
+        elif event.kind is EventKind.REMOVED:
+            self.remove(job.local_id)
+        elif event.kind is not EventKind.NOTICE:
+            self.upsert(job)
+            if event.kind is EventKind.RETRYING:
+                self.note(job.local_id, f"retrying in {event.retry_in or 0:.0f} s")
 
     def upsert(self, job: JobRecord) -> None:
         old = self._rows.get(job.local_id)

@@ -1,5 +1,6 @@
 """JobQueue: the studio's face of the engine. Buttons call its methods; it owns the
-coroutines (one task per live job) and re-emits the engine's events as signals."""
+coroutines (one task per live job) and turns the engine's events into signals and
+errors. It writes nothing itself: every change to a job is an engine method."""
 
 from __future__ import annotations
 
@@ -44,19 +45,20 @@ class JobQueue(QObject):
             thumbnails.made.connect(self._thumbnail_made)
         self._tasks = tasks
         self._errors = errors
-        self._tracking: set[str] = set()
         self._last_submit: tuple[dict[str, object], float] | None = None
         self.spent = 0
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
         self._ticker.timeout.connect(self.model.refresh_elapsed)
         self._ticker.start()
-        self._unsubscribe = engine.subscribe(self._on_event)
+        # The job list's one feed is the engine's event stream, like the library's.
+        self._unsubscribe = [engine.subscribe(self.model.apply), engine.subscribe(self._on_event)]
 
     def close(self) -> None:
         """Before the store closes: no more updates reach it or the model."""
         self._ticker.stop()
-        self._unsubscribe()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
         if self._thumbnails is not None:
             self._thumbnails.made.disconnect(self._thumbnail_made)
             self._thumbnails.close()
@@ -64,7 +66,8 @@ class JobQueue(QObject):
     # -- start-up ------------------------------------------------------------------------
 
     def load(self) -> None:
-        """Show recent jobs and every unfinished one; resume the unfinished (staggered)."""
+        """Show recent jobs and every unfinished one; resume the unfinished through the
+        engine's own resume (staggered, a few at a time), the one the CLI runs too."""
         store = self.engine.store
         active = self.engine.prepare_resume()
         for job in reversed(store.recent(SHOWN_AT_START)):
@@ -73,12 +76,7 @@ class JobQueue(QObject):
                 self._want_thumbnail(job)
         for job in [*store.with_status(JobStatus.UNKNOWN), *active]:
             self.model.upsert(job)
-        self._tasks.spawn(self._resume(active), name="resume")
-
-    async def _resume(self, active: list[JobRecord]) -> None:
-        for index, job in enumerate(active):
-            await self.engine.policy.sleep(self.engine.policy.resume_stagger if index else 0)
-            self.track(job.local_id)
+        self._tasks.spawn(self.engine.resume(active), name="resume")
 
     # -- what buttons call ---------------------------------------------------------------
 
@@ -101,16 +99,9 @@ class JobQueue(QObject):
             self.track(job.local_id)
 
     def track(self, local_id: str) -> None:
-        if local_id in self._tracking:
-            return
-        self._tracking.add(local_id)
-        self._tasks.spawn(self._track(local_id), name=f"track {local_id[:8]}")
-
-    async def _track(self, local_id: str) -> None:
-        try:
-            await self.engine.track(local_id)
-        finally:
-            self._tracking.discard(local_id)
+        # The engine keeps one tracker per job; this only saves spawning a task for nothing.
+        if not self.engine.is_tracking(local_id):
+            self._tasks.spawn(self.engine.track(local_id), name=f"track {local_id[:8]}")
 
     def retry_paused(self) -> None:
         """After the key or a folder changed: jobs that stopped on an error go again."""
@@ -123,28 +114,18 @@ class JobQueue(QObject):
     def adopt(self, local_id: str, generation_id: str) -> None:
         self._tasks.spawn(self.engine.adopt(local_id, generation_id), name="adopt")
 
-    def forget(self, local_id: str) -> None:
-        """A job deleted from the library leaves the job list too."""
-        self.model.remove(local_id)
-
     # -- engine events -------------------------------------------------------------------
 
     def _on_event(self, event: JobEvent) -> None:
         job = event.job
-        if event.kind is EventKind.PROGRESS:
-            self.model.progress(job, event.done, event.total)
-            return
         if event.kind is EventKind.NOTICE:
             self.notice.emit(event.message)
-            return
-        self.model.upsert(job)
-        if event.kind is EventKind.RETRYING:
+        elif event.kind is EventKind.RETRYING:
             error = user_error(event.error_kind or "network", event.message, event.retry_in)
-            self.model.note(job.local_id, f"retrying in {event.retry_in or 0:.0f} s")
             self._errors.report(error)
         elif event.kind is EventKind.ERROR:
             self._errors.report(user_error(event.error_kind or "internal", event.message))
-        else:
+        elif event.kind is EventKind.CHANGED:
             self._on_changed(job)
 
     def _on_changed(self, job: JobRecord) -> None:
@@ -165,7 +146,8 @@ class JobQueue(QObject):
             self._thumbnails.request(job.local_id, Path(job.video_path))
 
     def _thumbnail_made(self, local_id: str, path: str) -> None:
-        self.model.upsert(self.engine.store.update(local_id, thumb_path=path))
+        # Through the engine: its event reaches the job list and the library alike.
+        self.engine.set_thumbnail(local_id, path)
 
     def _count_spent(self, job: JobRecord) -> None:
         self.spent += job.tokens

@@ -1,13 +1,12 @@
 """The library panel: every clip in a searchable grid, with lineage and the clip gestures.
 
-The panel only reads the model and the store and emits what the artist asked for;
-the main window acts on it. The one exception is "Delete from library…", which is
-local to the library: files first, then the row.
+The panel only reads the library model and emits what the artist asked for; the main
+window acts on it. "Delete from library…" asks, then calls the model (which deletes
+through the engine).
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,13 +25,10 @@ from PySide6.QtWidgets import (
 
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import PRICE_TOKENS
-from luma_desktop.core.store import JobStore
 from luma_desktop.studio.job_model import video_exists
-from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.studio.library_model import LibraryModel, short_id
 from luma_desktop.ui.library_grid import LibraryGrid
-from luma_desktop.ui.lineage_strip import LineageStrip, excerpt, ready_chain, short_id
-
-log = logging.getLogger(__name__)
+from luma_desktop.ui.lineage_strip import LineageStrip
 
 _S = JobStatus
 # (label, statuses shown, tooltip); an empty tuple means every status.
@@ -79,10 +75,9 @@ class LibraryPanel(QWidget):
     play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
     deleted = Signal(object)  # the JobRecord deleted
 
-    def __init__(self, model: LibraryModel, store: JobStore, parent: QWidget | None = None) -> None:
+    def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._model = model
-        self._store = store
         # Local ids in the order they were selected (a dict: ordered, and O(1) lookups
         # when Ctrl+A selects ten thousand clips).
         self._order: dict[str, None] = {}
@@ -91,7 +86,7 @@ class LibraryPanel(QWidget):
         self.status_combo = QComboBox(self)
         self.count_label = QLabel(self)
         self.view = LibraryGrid(model, self)
-        self.lineage = LineageStrip(store, self)
+        self.lineage = LineageStrip(model, self)
         self.lineage_label = self.lineage.label
         self.chain_button = self.lineage.chain_button
         self._search_timer = QTimer(self)
@@ -207,9 +202,8 @@ class LibraryPanel(QWidget):
         return True
 
     def _reveal(self, local_id: str) -> None:
-        try:
-            job = self._store.get(local_id)
-        except KeyError:
+        job = self._model.find(local_id)
+        if job is None:
             return
         # Signals blocked: one reload below instead of one per widget.
         self.status_combo.blockSignals(True)
@@ -263,7 +257,7 @@ class LibraryPanel(QWidget):
 
     def chain_of(self, job: JobRecord) -> list[JobRecord]:
         """The ready clips of the sequence through ``job``, in play order."""
-        return ready_chain(self._store, job)
+        return self._model.chain(job)
 
     def _update_lineage(self) -> None:
         self._lineage_timer.stop()
@@ -337,39 +331,12 @@ class LibraryPanel(QWidget):
         )
         if not self.confirm("Delete from library", text):
             return
-        problems = []
+        problems = self._model.delete(doomed)
         for job in doomed:
-            problem = self._remove_files(job)
-            if problem:
-                problems.append(problem)
-                continue  # the row stays, so the clip can still be found and retried
-            self._store.delete(job.local_id)
-            self._model.remove(job.local_id)
-            self.deleted.emit(job)
+            if self._model.find(job.local_id) is None:
+                self.deleted.emit(job)
         if problems:
             self.inform("Some clips were not deleted", "\n\n".join(problems))
-
-    def _remove_files(self, job: JobRecord) -> str | None:
-        """Delete a clip's files; a message when its video cannot be deleted."""
-        if job.video_path:
-            video = Path(job.video_path)
-            try:
-                video.unlink(missing_ok=True)
-            except OSError as exc:
-                return f"“{excerpt(job)}”: {video} could not be deleted ({exc.strerror or exc})."
-            extras = [video.with_name(video.name + ".part"), video.with_suffix(".json")]
-        else:
-            extras = []
-        if job.thumb_path:
-            extras.append(Path(job.thumb_path))
-            self._model.thumbnails.forget(job.thumb_path)
-        for path in extras:
-            try:
-                path.unlink(missing_ok=True)
-            except OSError as exc:
-                # The clip itself is gone; a leftover sidecar is not worth keeping the row.
-                log.warning("could not delete %s: %s", path, exc)
-        return None
 
     # -- dialogs (tests replace these) --------------------------------------------------
 

@@ -9,27 +9,10 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
-from luma_desktop.core import lineage
-from luma_desktop.core.jobs import JobRecord, JobStatus
-from luma_desktop.core.store import JobStore
+from luma_desktop.core.jobs import JobRecord
+from luma_desktop.studio.library_model import LibraryModel, excerpt, short_id
 
-_EXCERPT = 24
 _MAX_LINKS = 8  # a much-extended clip would otherwise push the grid off the screen
-
-
-def short_id(job: JobRecord) -> str:
-    return (job.generation_id or job.local_id)[:8]
-
-
-def excerpt(job: JobRecord) -> str:
-    """The start of the clip's prompt, on one line."""
-    prompt = " ".join(job.prompt.split())
-    return prompt if len(prompt) <= _EXCERPT else prompt[: _EXCERPT - 1] + "…"
-
-
-def ready_chain(store: JobStore, job: JobRecord) -> list[JobRecord]:
-    """The ready clips of the sequence through ``job``, in play order."""
-    return [j for j in lineage.sequence(store, job) if j.status is JobStatus.READY]
 
 
 class LineageStrip(QWidget):
@@ -38,9 +21,9 @@ class LineageStrip(QWidget):
     job_clicked = Signal(str)  # the local id of a relative whose link was followed
     play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
 
-    def __init__(self, store: JobStore, parent: QWidget | None = None) -> None:
+    def __init__(self, library: LibraryModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._store = store
+        self._library = library
         self._chain: list[JobRecord] = []  # what the chain button plays
         self.label = QLabel(self)
         self.chain_button = QPushButton(self)
@@ -68,8 +51,8 @@ class LineageStrip(QWidget):
         if job is None:
             self.hide()
             return
-        family = lineage.relatives(self._store, job)
-        self._chain = ready_chain(self._store, job) if family.extends or family.extended_by else []
+        family = self._library.relatives(job)
+        self._chain = self._library.chain(job) if family.extends or family.extended_by else []
         lines = [
             f"{title}: "
             + ", ".join(self._link(j) for j in clips[:_MAX_LINKS])

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.player = PlayerWidget()
         self.chain = ChainPlayback(self.player, self)
         self.job_list = JobListView(studio.queue)
-        self.library = LibraryPanel(studio.library, studio.queue.engine.store)
+        self.library = LibraryPanel(studio.library)
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.job_list, "Jobs")
         self.side_tabs.addTab(self.library, "Library")
@@ -172,7 +172,6 @@ class MainWindow(QMainWindow):
         self.player.file_dropped.connect(self._image_on_player)
         studio.frame0.changed.connect(self._update_extension_note)
         studio.frame1.changed.connect(self._update_extension_note)
-        studio.queue.job_changed.connect(studio.library.upsert)
         studio.queue.job_changed.connect(self.notifier.job_finished)
 
     # -- actions ---------------------------------------------------------------------------
@@ -235,15 +234,14 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Play a finished clip first, then drop the image on it.")
 
     def _update_extension_note(self) -> None:
-        store = self.studio.queue.engine.store
         request = self.prompt_panel.request()
-        self.prompt_panel.set_extension_note(extension.note(request, store.find_generation))
+        find = self.studio.library.find_generation
+        self.prompt_panel.set_extension_note(extension.note(request, find))
 
     def _on_deleted(self, job: JobRecord) -> None:
         if self.player.current_path() == Path(job.video_path or "-"):
             self.player.clear()
             self._playing = None
-        self.studio.queue.forget(job.local_id)
 
     def _on_job_ready(self, job: JobRecord) -> None:
         """A finished clip plays if nothing else does. A burst of finished jobs is

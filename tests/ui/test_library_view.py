@@ -10,18 +10,19 @@ from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import httpx
 import pytest
 from PySide6.QtCore import QItemSelectionModel, QMimeData, QModelIndex, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication, QMenu
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.store import JobStore
-from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.studio.library_model import LibraryModel, short_id
 from luma_desktop.ui.drops import dropped_link
 from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel
-from luma_desktop.ui.lineage_strip import short_id
 
 BASE = "http://127.0.0.1:9"
 
@@ -108,8 +109,11 @@ class Library:
 @pytest.fixture
 def lib(qtbot: QtBot, tmp_path: Path) -> Iterator[Library]:
     store = JobStore(tmp_path / "jobs.sqlite3")
-    model = LibraryModel(store)
-    panel = LibraryPanel(model, store)
+    # The engine never reaches the network here: it only deletes (and says so).
+    engine = JobEngine(store, httpx.AsyncClient(), lambda: "key", tmp_path / "lib", base_url=BASE)
+    model = LibraryModel(engine)
+    unsubscribe = engine.subscribe(model.apply)
+    panel = LibraryPanel(model)
     qtbot.addWidget(panel)
     panel.resize(900, 640)
     panel.show()
@@ -119,6 +123,7 @@ def lib(qtbot: QtBot, tmp_path: Path) -> Iterator[Library]:
     yield library
     model.thumbnails.wait_idle()
     QApplication.processEvents()  # deliver the last loads before the panel goes
+    unsubscribe()
     store.close()
 
 

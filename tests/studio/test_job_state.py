@@ -1,0 +1,129 @@
+"""Job state has one writer (the engine) and one feed (its events): the job list and
+the library follow every change without reloading, thumbnails included."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from luma_desktop.core.engine import JobEngine
+from luma_desktop.core.events import EventKind, JobEvent
+from luma_desktop.core.jobs import JobErrorKind, JobStatus
+from luma_desktop.core.store import JobStore
+from luma_desktop.studio.job_queue import JobQueue
+from luma_desktop.studio.library_model import LibraryModel
+from tests.studio.conftest import Jobs
+
+
+def test_a_thumbnail_reaches_the_library_tile_at_once(
+    engine: JobEngine, library: LibraryModel, jobs: Jobs, qtbot: QtBot
+) -> None:
+    job = jobs.add(JobStatus.READY)
+    library.reload()
+    row = library.row_of(job.local_id)
+    assert library.job_at(row).thumb_path is None  # type: ignore[union-attr]
+    changed: list[int] = []
+    library.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
+    engine.set_thumbnail(job.local_id, "/thumbs/heron.jpg")
+    assert library.job_at(row).thumb_path == "/thumbs/heron.jpg"  # type: ignore[union-attr]
+    assert changed == [row]
+
+
+async def test_a_clip_finished_in_this_session_gets_its_tile_thumbnail(
+    engine: JobEngine, library: LibraryModel, queue: JobQueue, jobs: Jobs, store: JobStore
+) -> None:
+    """The whole path: the clip lands, the queue asks for a thumbnail, the engine records
+    it, and both models show it without a reload."""
+    job = jobs.add(JobStatus.DOWNLOADING, video_path=str(jobs.folder / "clip.mp4"))
+    ready: list[object] = []
+    queue.job_ready.connect(ready.append)
+    finished = engine.mark_downloaded(store.get(job.local_id))
+    thumb = store.get(job.local_id).thumb_path
+    assert thumb is not None
+    assert Path(thumb).is_file()
+    tile = library.job_at(library.row_of(job.local_id))
+    assert tile is not None
+    assert tile.thumb_path == thumb
+    listed = queue.model.job(job.local_id)
+    assert listed is not None
+    assert listed.thumb_path == thumb
+    assert ready == [finished]  # the thumbnail is not a second "ready"
+
+
+def test_the_library_follows_changes_and_removals(
+    engine: JobEngine, library: LibraryModel, jobs: Jobs
+) -> None:
+    library.reload(text="heron")
+    heron = jobs.add(JobStatus.DREAMING)
+    fox = jobs.add(JobStatus.DREAMING, prompt="a fox")
+    engine.emit(JobEvent.changed(heron))
+    engine.emit(JobEvent.changed(fox))  # hidden by the search
+    assert [library.job_at(r) for r in range(library.rowCount())] == [heron]
+    engine.abandon(heron.local_id)
+    assert library.job_at(0).status is JobStatus.ABANDONED  # type: ignore[union-attr]
+    assert engine.delete(heron.local_id) is None
+    assert library.rowCount() == 0
+
+
+def test_deleting_from_the_library_goes_through_the_engine(
+    engine: JobEngine,
+    library: LibraryModel,
+    queue: JobQueue,
+    jobs: Jobs,
+    store: JobStore,
+    events: list[JobEvent],
+) -> None:
+    job = jobs.add(JobStatus.READY, thumb_path=str(jobs.folder / "t.jpg"))
+    (jobs.folder / "t.jpg").write_bytes(b"jpg")
+    running = jobs.add(JobStatus.DREAMING)
+    queue.model.upsert(job)
+    library.reload()
+    assert library.delete([job, running]) == []  # a running job is not deletable
+    assert not Path(job.video_path or "").exists()
+    assert not (jobs.folder / "t.jpg").exists()
+    assert store.count() == 1
+    assert library.row_of(job.local_id) == -1
+    assert queue.model.job(job.local_id) is None  # the job list follows the same event
+    assert [e.kind for e in events] == [EventKind.REMOVED]
+
+
+def test_the_job_list_model_reads_progress_and_retries(
+    engine: JobEngine, queue: JobQueue, jobs: Jobs
+) -> None:
+    job = jobs.add(JobStatus.DOWNLOADING)
+    engine.emit(JobEvent.progress(job, 50, 100))  # not listed yet: nothing to show it on
+    assert queue.model.rowCount() == 0
+    engine.emit(JobEvent.changed(job))
+    engine.emit(JobEvent.progress(job, 50, 100))
+    assert "50%" in str(queue.model.data(queue.model.index(0), _state_role()))
+    engine.emit(JobEvent.retrying(job, JobErrorKind.NETWORK, "Offline.", 4.0))
+    assert "retrying in 4 s" in str(queue.model.data(queue.model.index(0), _state_role()))
+
+
+def test_lineage_questions_are_answered_by_the_library(library: LibraryModel, jobs: Jobs) -> None:
+    first = jobs.add(JobStatus.READY, prompt="first")
+    assert first.generation_id is not None
+    body = {
+        "prompt": "second",
+        "keyframes": {"frame0": {"type": "generation", "id": first.generation_id}},
+    }
+    second = jobs.store.add(
+        base_url=first.base_url,
+        prompt="second",
+        body=body,
+        parents=[first.generation_id],
+        tokens=1,
+        status=JobStatus.READY,
+        generation_id="gen-second",
+    )
+    assert library.find_generation(first.generation_id) == first
+    assert library.relatives(second).extends == [first]
+    assert [j.local_id for j in library.chain(second)] == [first.local_id, second.local_id]
+    assert library.find("no such job") is None
+
+
+def _state_role() -> int:
+    from luma_desktop.studio.job_model import JobRole
+
+    return int(JobRole.STATE_TEXT)
