@@ -34,7 +34,7 @@ from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
-from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 from luma_desktop.core.keyframes import parse_keyframe_source
 from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, clip_limit
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
@@ -272,8 +272,8 @@ def _code_for_job(job: JobRecord) -> int:
     if job.status in (JobStatus.FAILED, JobStatus.NOT_FOUND):
         return EXIT_FAILED
     if job.status is JobStatus.DOWNLOADING and job.error_kind not in (
-        ErrorKind.AUTH,
-        ErrorKind.FORBIDDEN,
+        JobErrorKind.AUTH,
+        JobErrorKind.FORBIDDEN,
     ):
         return EXIT_FAILED  # taken and made: a refused or broken link is not bad input
     return _code_for(job.error_kind)
