@@ -131,6 +131,8 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
             progress.step = "asking keyring for a backend"
             keychain = keyring_summary()
             _run_studio(Path(tmp) / "data", progress, timeout)
+            progress.step = "exporting the demo clip (ProRes, timeline)"
+            exported = _export_check(Path(tmp))
         except SelftestError as exc:
             return _failed(str(exc))
         except TimeoutError:
@@ -140,10 +142,26 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"selftest: ok generation={progress.generation_id[:8]} frames={progress.frames} "
-        f"keyring={keychain} elapsed={elapsed:.1f}s",
+        f"keyring={keychain} export={exported} elapsed={elapsed:.1f}s",
         flush=True,
     )
     return 0
+
+
+def _export_check(folder: Path) -> str:
+    """Qt's FFmpeg (through ctypes) and OpenTimelineIO's adapters work in this build."""
+    from luma_desktop.core.export import ExportFormat, ExportRequest, export
+    from luma_desktop.core.timeline import TimelineFormat, describe, read_clips, write
+    from luma_desktop.sim.video import job_clip
+
+    clip = folder / "selftest-source.mp4"
+    clip.write_bytes(job_clip("selftest", {"prompt": "selftest", "aspect_ratio": "16:9"}))
+    result = export(ExportRequest((clip,), folder / "selftest.mov", ExportFormat.PRORES))
+    shots = [describe(clip, "one"), describe(clip, "two")]
+    cut = write(folder / "selftest.xml", "selftest", shots, TimelineFormat.FCP_XML)
+    if result.frames < 1 or len(list(read_clips(cut))) != 2:
+        raise SelftestError("the export or the timeline came out wrong")
+    return f"prores:{result.frames}f,fcp_xml:2"
 
 
 def _failed(reason: str) -> int:
