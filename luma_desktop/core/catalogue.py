@@ -186,7 +186,7 @@ def duration_seconds(value: str | int | None) -> int | None:
     if isinstance(value, int):
         return value
     text = value.strip().lower().removesuffix("s")
-    return int(text) if text.isdigit() else -1
+    return int(text) if text.isascii() and text.isdigit() else -1  # "²" is a digit too
 
 
 # -- the choices each face offers ---------------------------------------------------------

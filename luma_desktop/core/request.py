@@ -221,7 +221,7 @@ def _duration_text(value: object) -> str | None:
         return None
     if isinstance(value, int) and not isinstance(value, bool):
         return f"{value}s"
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return f"{value}s"
     return str(value)
 
