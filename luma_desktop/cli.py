@@ -95,14 +95,26 @@ def _check_arguments(argv: Sequence[str]) -> None:
             ) from None
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Warnings to whatever ``sys.stderr`` is now, the key redacted, one line each."""
+
+    def __init__(self, keys: KeyStore) -> None:
+        super().__init__()
+        self.setFormatter(RedactingFormatter(keys.get, "%(levelname)s %(name)s: %(message)s"))
+        self.setLevel(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        _say(self.format(record), sys.stderr)
+
+
 def _setup_logging(keys: KeyStore) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(RedactingFormatter(keys.get, "%(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    if not any(getattr(h, "_luma_cli", False) for h in root.handlers):
-        handler._luma_cli = True  # type: ignore[attr-defined]
-        root.addHandler(handler)
-    root.setLevel(min(root.level or logging.WARNING, logging.WARNING))
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    root.addHandler(_StderrHandler(keys))
+    if root.level == logging.NOTSET or root.level > logging.WARNING:
+        root.setLevel(logging.WARNING)
 
 
 def _data_folder(args: argparse.Namespace) -> Path:

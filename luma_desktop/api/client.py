@@ -26,7 +26,7 @@ from luma_desktop.api.failures import (
     retry_after_seconds,
     server_message,
 )
-from luma_desktop.api.http import LONG_POLL_HOLD, check_base_url, check_url, is_loopback, origin
+from luma_desktop.api.http import check_base_url, check_url, is_loopback, origin
 from luma_desktop.api.models import (
     Generation,
     ResponseFormatError,
@@ -110,7 +110,7 @@ class GatewayClient:
         deadline = self.limits.request_deadline
         if wanted is not None:
             params.update(dict.fromkeys(WANTED_PARAMS, wanted.value))
-            deadline = self.limits.poll_deadline(LONG_POLL_HOLD)
+            deadline = self.limits.poll_deadline
         data = await self._json("GET", self.base_url + ROUTE_ONE, params=params, deadline=deadline)
         generation = _parse(data, parse_generation)
         if not same_generation(generation.id, generation_id):

@@ -17,8 +17,9 @@ import httpx
 import truststore
 
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.core.limits import DEFAULT_LIMITS
 
-LONG_POLL_HOLD = 30.0  # the gateway answers a held poll after about this long
+LONG_POLL_HOLD = DEFAULT_LIMITS.long_poll_hold
 # Read timeout comfortably above the hold so a held poll is never cut short.
 TIMEOUT = httpx.Timeout(connect=15.0, read=LONG_POLL_HOLD + 30.0, write=30.0, pool=None)
 MAX_POLLS_IN_FLIGHT = 64  # one held poll per live job up to here; more jobs wait their turn

@@ -41,6 +41,7 @@ class Limits:
     max_id_chars: int = 256  # a generation id: printable ASCII, no whitespace
     # -- time ---------------------------------------------------------------------------
     request_deadline: float = 60.0  # a whole request (connect, send, answer), not one read
+    long_poll_hold: float = 30.0  # the gateway answers a held poll after about this long
     long_poll_margin: float = 30.0  # a held poll may take its hold plus this
     retry_after_max: float = 300.0  # ``Retry-After`` is honoured up to here, then clamped
     stale_poll_interval: float = 600.0  # how often a stale job is still asked about
@@ -61,9 +62,10 @@ class Limits:
         """How long a job of ``model`` may run before it is stale."""
         return self.job_deadlines.get(model or "", self.default_job_deadline)
 
-    def poll_deadline(self, hold: float) -> float:
+    @property
+    def poll_deadline(self) -> float:
         """A held poll's whole deadline: the gateway's hold plus a margin."""
-        return hold + self.long_poll_margin
+        return self.long_poll_hold + self.long_poll_margin
 
 
 DEFAULT_LIMITS: Final = Limits()
