@@ -43,7 +43,7 @@ def build_store(folder: Path, rows: int) -> Path:
     for n in range(rows):
         image.fill(QColor((n * 37) % 255, (n * 91) % 255, (n * 53) % 255))
         thumb = thumbs / f"{n}.jpg"
-        image.save(str(thumb), "JPG", 80)
+        image.save(str(thumb), quality=80)  # JPEG, from the suffix
         job = store.add(
             base_url="https://api.aimlapi.com",
             prompt=f"clip {n}: a slow dolly shot through a misty forest at dawn",

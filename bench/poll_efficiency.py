@@ -50,9 +50,12 @@ def _sim(job_seconds: float, scale: float) -> SimServer:
 
 def _completion_clock(sim: SimServer) -> dict[str, float]:
     done: dict[str, float] = {}
-    sim.add_hook(
-        lambda event, gid: done.setdefault(gid, time.monotonic()) if event == "completed" else None
-    )
+
+    def hook(event: str, gid: str) -> None:
+        if event == "completed":
+            done.setdefault(gid, time.monotonic())
+
+    sim.add_hook(hook)
     return done
 
 

@@ -25,7 +25,7 @@ from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimConfig, SimServer
-from luma_desktop.studio.connection import check_connection
+from luma_desktop.studio.connection import ConnectionTest, check_connection
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
@@ -127,6 +127,6 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             library=library_model,
             demo=demo,
             data_dir=data,
-            check_connection=functools.partial(check_connection, http),
+            connection=ConnectionTest(functools.partial(check_connection, http), tasks, root),
             simulator=sim,
         )

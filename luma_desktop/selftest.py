@@ -183,7 +183,7 @@ def _run_studio(data: Path, progress: Progress, timeout: float) -> None:
 async def _generate_and_play(data: Path, progress: Progress) -> None:
     progress.step = "starting the studio"
     # A key store without a keychain: the self-test never reads the artist's key.
-    keys = KeyStore(backend=NoKeychain())  # type: ignore[no-untyped-call]
+    keys = KeyStore(backend=NoKeychain())
     options = Options(demo=True, data_dir=data, sim_config=FAST_SIM)
     async with open_studio(options, keys) as studio:
         window = MainWindow(studio)

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 from luma_desktop.core.secrets import KeyStore
-from luma_desktop.sim import SimServer
+from luma_desktop.studio.connection import ConnectionTest
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.settings import Settings
 from luma_desktop.studio.tasks import TaskGroup
+
+
+class DemoGateway(Protocol):
+    """Demo mode's stand-in for the gateway (the built-in simulator, started by the
+    bootstrap): the studio only needs its address; tests read what it received."""
+
+    @property
+    def base_url(self) -> str: ...
+    @property
+    def video_base_url(self) -> str: ...
+    @property
+    def counts(self) -> Counter[str]: ...
+    @property
+    def received_bodies(self) -> list[Any]: ...
 
 
 @dataclass
@@ -28,5 +43,5 @@ class Studio:
     library: LibraryModel
     demo: bool
     data_dir: Path
-    check_connection: Callable[[str, str], Awaitable[str | None]]
-    simulator: SimServer | None = None  # demo mode's gateway
+    connection: ConnectionTest  # "Test connection" in Settings
+    simulator: DemoGateway | None = None  # demo mode's gateway

@@ -266,7 +266,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         studio = self.studio
         dialog = SettingsDialog(
-            studio.settings, studio.keys, self, test_connection=studio.check_connection
+            studio.settings, studio.keys, self, test_connection=studio.connection
         )
         dialog.key_changed.connect(self._key_changed)
         dialog.exec()

@@ -4,10 +4,6 @@ address, the download folder, the proxy, and whether to ask before spending toke
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Awaitable, Callable
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -25,21 +21,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from luma_desktop.api.errors import ApiError
-from luma_desktop.api.http import check_base_url
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.studio.connection import NO_KEY_TEXT, ConnectionTest
 from luma_desktop.studio.settings import InvalidSetting, Settings
 from luma_desktop.ui.error_banner import AMBER, GREEN, RED, set_text_color
-
-log = logging.getLogger(__name__)
-
-ConnectionTest = Callable[[str, str], Awaitable[str | None]]
 
 NO_KEYCHAIN_TEXT = (
     "This computer has no keychain: the key is kept in memory for this session only "
     "and must be entered again next time."
 )
-CONNECTED_TEXT = "Connected: the key works."
 PROXY_PLACEHOLDER = "http://proxy.studio.lan:3128"
 
 
@@ -85,7 +75,8 @@ class SettingsDialog(QDialog):
         self._settings = settings
         self._keys = keys
         self._test_connection = test_connection
-        self._test_task: asyncio.Future[str | None] | None = None
+        if test_connection is not None:
+            test_connection.finished.connect(self._tested)
         self._build_key_fields()
         self._build_fields()
         self._layout()
@@ -239,37 +230,27 @@ class SettingsDialog(QDialog):
     # -- test connection -----------------------------------------------------------------
 
     def run_test(self) -> None:
-        if self._test_connection is None or self._test_task is not None:
+        tester = self._test_connection
+        if tester is None or tester.running:
             return
         base_url = self.base_url_edit.text().strip()
-        try:
-            check_base_url(base_url)
-        except ApiError as exc:
-            self._show_error("base_url", exc.message)
+        problem = tester.url_problem(base_url)
+        if problem is not None:
+            self._show_error("base_url", problem)
             return
         key = self.key_edit.text().strip() or self._keys.get() or ""
         if not key:
-            self._show_result("Enter an API key first.", ok=False)
+            self._show_result(NO_KEY_TEXT, ok=False)
             return
         self._clear_errors()
         self.result_label.setText("Testing…")
         set_text_color(self.result_label, self.palette().color(self.foregroundRole()))
         self.test_button.setEnabled(False)
-        self._test_task = asyncio.ensure_future(self._test_connection(base_url, key))
-        self._test_task.add_done_callback(self._tested)
+        tester.start(base_url, key)
 
-    def _tested(self, task: asyncio.Future[str | None]) -> None:
-        self._test_task = None
+    def _tested(self, ok: bool, message: str) -> None:
         self.test_button.setEnabled(True)
-        if task.cancelled():
-            return
-        error = task.exception()
-        if error is not None:
-            log.error("connection test failed", exc_info=error)
-            self._show_result("The test could not run; details are in the log file.", ok=False)
-            return
-        message = task.result()
-        self._show_result(CONNECTED_TEXT if message is None else message, ok=message is None)
+        self._show_result(message, ok=ok)
 
     def _show_result(self, text: str, *, ok: bool) -> None:
         self.result_label.setText(text)
@@ -308,8 +289,10 @@ class SettingsDialog(QDialog):
         QMessageBox.information(self, title, text)
 
     def done(self, result: int) -> None:
-        if self._test_task is not None:
-            self._test_task.cancel()  # nobody will read the answer
+        tester, self._test_connection = self._test_connection, None
+        if tester is not None:
+            tester.cancel()  # nobody will read the answer
+            tester.finished.disconnect(self._tested)
         super().done(result)
 
     # -- field errors --------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from io import BytesIO
+from typing import cast
 
 import pytest
 from PIL import Image, ImageChops
@@ -49,7 +50,7 @@ def frames(clip: bytes) -> list[bytes]:
 def seconds_of(clip: bytes) -> float:
     mdhd = child(clip, [b"moov", b"trak", b"mdia", b"mdhd"])
     timescale, duration = struct.unpack(">II", mdhd[12:20])
-    return duration / timescale
+    return float(duration / timescale)
 
 
 def picture(jpeg: bytes) -> Image.Image:
@@ -96,7 +97,8 @@ def test_takes_of_one_prompt_look_different_and_each_is_stable() -> None:
     two = render_clip(ClipSpec(seed="job-2", prompt="a paper boat", seconds=1))
     assert one == render_clip(ClipSpec(seed="job-1", prompt="a paper boat", seconds=1))
     diff = ImageChops.difference(picture(frames(one)[0]), picture(frames(two)[0]))
-    assert max(hi for _lo, hi in diff.getextrema()) > 60  # other colours, not noise
+    extrema = cast("tuple[tuple[int, int], ...]", diff.getextrema())  # per band, for RGB
+    assert max(hi for _lo, hi in extrema) > 60  # other colours, not noise
 
 
 def test_the_prompt_is_on_screen() -> None:

@@ -23,7 +23,8 @@ from pytestqt.qtbot import QtBot
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
     app = QApplication.instance() or QApplication([])
-    return qasync.QEventLoop(app)
+    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    return loop
 
 
 def pytest_asyncio_loop_factories(
@@ -60,7 +61,7 @@ def qloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoo
     qtbot.waitUntil(lambda: all(task.done() for task in leftover), timeout=5000)
     executor.shutdown(wait=True, cancel_futures=True)
     qapp.aboutToQuit.disconnect(loop._after_run_forever)
-    loop._QEventLoop__is_running = False  # type: ignore[attr-defined]  # it never ran for real
+    loop._QEventLoop__is_running = False  # it never ran for real
     asyncio.events._set_running_loop(None)
     loop.close()
     asyncio.set_event_loop(None)

@@ -135,7 +135,12 @@ async def test_double_ctrl_enter_asks_before_a_second_create(
 async def _double_submit(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch) -> None:
     studio = window.studio
     asked: list[bool] = []
-    monkeypatch.setattr(window, "confirm_repeat", lambda: asked.append(True) or False)
+
+    def confirm_repeat() -> bool:
+        asked.append(True)
+        return False
+
+    monkeypatch.setattr(window, "confirm_repeat", confirm_repeat)
     panel = window.prompt_panel
     qtbot.mouseClick(panel.prompt_edit.viewport(), Qt.MouseButton.LeftButton)
     qtbot.keyClicks(panel.prompt_edit, "the same shot twice")

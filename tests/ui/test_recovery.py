@@ -31,7 +31,12 @@ async def test_window_adopts_a_create_lost_in_a_crash(sim: SimServer, tmp_path: 
     proc = cli.start("generate", "a lost answer")
     killed = cli.kill_on(proc, "created")
     done = threading.Event()
-    threading.Thread(target=lambda: (proc.wait(), done.set()), daemon=True).start()
+
+    def wait_for_exit() -> None:
+        proc.wait()
+        done.set()
+
+    threading.Thread(target=wait_for_exit, daemon=True).start()
     await wait_until(done.is_set, timeout=60)
     assert killed.is_set()
     assert proc.returncode == -signal.SIGKILL

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.core.secrets import ACCOUNT, SERVICE, KeyStore
+from luma_desktop.studio.connection import CONNECTED_TEXT, ConnectionTest, Probe
 from luma_desktop.studio.settings import Settings
+from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.ui.error_banner import GREEN, RED
-from luma_desktop.ui.settings_dialog import CONNECTED_TEXT, NO_KEYCHAIN_TEXT, SettingsDialog
+from luma_desktop.ui.settings_dialog import NO_KEYCHAIN_TEXT, SettingsDialog
 from tests.memory_keyring import MemoryKeyring
 
 KEY = "sk-studio-0123456789abcdef"
@@ -29,9 +31,13 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def make_dialog(
-    qtbot: QtBot, settings: Settings, keys: KeyStore, **kwargs: object
+    qtbot: QtBot, settings: Settings, keys: KeyStore, test_connection: Probe | None = None
 ) -> SettingsDialog:
-    dialog = SettingsDialog(settings, keys, **kwargs)  # type: ignore[arg-type]
+    """With ``test_connection``, the studio's tester runs that probe on a TaskGroup."""
+    tester = ConnectionTest(test_connection, TaskGroup()) if test_connection else None
+    dialog = SettingsDialog(settings, keys, test_connection=tester)
+    if tester is not None:
+        tester.setParent(dialog)
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.waitExposed(dialog)

@@ -87,7 +87,12 @@ async def test_confirmation_outside_demo_can_be_turned_off(
 ) -> None:
     async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
         asked: list[bool] = []
-        monkeypatch.setattr(window, "confirm_spend", lambda: asked.append(True) or (True, True))
+
+        def confirm_spend() -> tuple[bool, bool]:
+            asked.append(True)
+            return True, True
+
+        monkeypatch.setattr(window, "confirm_spend", confirm_spend)
         window.submit(GenerationRequest("first"))
         window.submit(GenerationRequest("second"))
         assert asked == [True]  # "don't ask again" was ticked the first time
