@@ -143,7 +143,7 @@ class HostileServer:
     async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
-        self._tasks.add(task)  # type: ignore[arg-type]
+        self._tasks.add(task)
         try:
             req = await _read_request(reader)
             if req is None:
@@ -155,7 +155,7 @@ class HostileServer:
         except asyncio.CancelledError:
             pass  # stopping: asyncio would log a cancelled connection task as an error
         finally:
-            self._tasks.discard(task)  # type: ignore[arg-type]
+            self._tasks.discard(task)
             writer.close()
 
     def _route(self, req: Request) -> Handler:
