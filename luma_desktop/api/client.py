@@ -47,6 +47,8 @@ ROUTE_MANY = "/v2/generate/video/luma-ai/generations"
 WANTED_PARAMS = ("state", "status")
 MANY_WANTED_PARAM = "status"
 MAX_REDIRECTS = 5
+# The gateway stores this header's value with the request and lists it in /v2/logs.
+REQUEST_ID_HEADER = "X-Client-Request-Id"
 
 __all__ = [
     "GatewayClient",
@@ -84,10 +86,30 @@ class GatewayClient:
     def __repr__(self) -> str:
         return f"GatewayClient({self.base_url!r})"
 
-    async def create(self, body: Mapping[str, Any]) -> Generation:
+    async def create(
+        self, body: Mapping[str, Any], client_request_id: str | None = None
+    ) -> Generation:
         """POST a generation. ``ApiError.request_sent`` says whether it may have been taken."""
-        data = await self._json("POST", self.base_url + ROUTE_ONE, json_body=body)
+        headers = {REQUEST_ID_HEADER: client_request_id} if client_request_id else None
+        data, _answer_headers = await self._json_answer(
+            "POST", self.base_url + ROUTE_ONE, json_body=body, headers=headers
+        )
         return _parse(data, parse_generation)
+
+    async def call_json(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+        params: Any = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        """One JSON call to a path of this gateway: the answer and its headers (the
+        unified route and the account routes read costs and ids from them)."""
+        return await self._json_answer(
+            method, self.base_url + path, json_body=json_body, params=params, headers=headers
+        )
 
     async def get(self, generation_id: str, wanted: State | None = None) -> Generation:
         """Fetch one generation; with ``wanted`` the server may hold until it gets there.
@@ -167,6 +189,22 @@ class GatewayClient:
         deadline: float | None = None,
     ) -> Any:
         """One JSON call: the whole of it (answer included) within ``deadline``."""
+        data, _headers = await self._json_answer(
+            method, url, json_body=json_body, params=params, deadline=deadline
+        )
+        return data
+
+    async def _json_answer(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Mapping[str, Any] | None = None,
+        params: Any = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[Any, httpx.Headers]:
+        """:meth:`_json`, with the answer's headers (costs, tracing ids)."""
         limits = self.limits
         try:
             async with asyncio.timeout(deadline or limits.request_deadline):
@@ -175,7 +213,7 @@ class GatewayClient:
                     url,
                     json_body=json_body,
                     params=params,
-                    headers={"Accept-Encoding": ACCEPT_ENCODING},
+                    headers={"Accept-Encoding": ACCEPT_ENCODING, **(headers or {})},
                     deadline_inside=True,
                 )
                 try:
@@ -192,7 +230,7 @@ class GatewayClient:
                 "The gateway sent an answer Luma Desktop cannot read "
                 f"({clean_text(str(exc), 80)}).",
             ) from None
-        return redact_json(data, self._key_or_none())
+        return redact_json(data, self._key_or_none()), response.headers
 
     async def _send(
         self,

@@ -8,10 +8,11 @@ The gateway does not spell its answer out, so every spelling named in the contra
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from luma_desktop.api.text import clean_text
 from luma_desktop.core.limits import DEFAULT_LIMITS
@@ -71,6 +72,8 @@ class Generation:
     image_url: str | None = None
     created_at: str | None = None
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    credits: int | None = None  # what it cost, when the gateway says (meta.usage, headers)
+    usd: float | None = None
 
 
 def parse_generation(data: object) -> Generation:
@@ -101,6 +104,7 @@ def parse_generation(data: object) -> Generation:
         image_url=_first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",)),
         created_at=_first_str(data, ("created_at",), ("createdAt",)),
         raw=strip_inline_data(data),
+        **usage(data),
     )
 
 
@@ -111,6 +115,30 @@ def is_valid_generation_id(text: str, max_chars: int = DEFAULT_LIMITS.max_id_cha
     a gateway sends as an id is a server error, never a crash or a path.
     """
     return 0 < len(text) <= max_chars and all("!" <= c <= "~" for c in text)
+
+
+def usage(data: Mapping[str, Any]) -> dict[str, Any]:
+    """``meta.usage`` (the unified route's cost): ``credits``/``usd`` where they are numbers."""
+    meta = data.get("meta")
+    found = meta.get("usage") if isinstance(meta, Mapping) else None
+    if not isinstance(found, Mapping):
+        return {}
+    credits, usd = found.get("credits_used"), found.get("usd_spent")
+    costs: dict[str, Any] = {}
+    if _amount(credits):
+        costs["credits"] = int(credits)
+    if _amount(usd):
+        costs["usd"] = float(usd)
+    return costs
+
+
+def _amount(value: object) -> TypeGuard[int | float]:
+    return (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )
 
 
 def parse_generation_list(data: object) -> list[Generation]:

@@ -15,6 +15,7 @@ import re
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,7 +37,7 @@ def cost_of(body: dict[str, Any]) -> tuple[int, float]:
     model = str(body.get("model") or "ray-2").removeprefix("luma/")
     credits = CREDITS_5S.get(model, 120_000)
     duration = str(body.get("duration") or "5").removesuffix("s")
-    if duration.isdigit() and int(duration) > 5:
+    if duration.isascii() and duration.isdigit() and int(duration) > 5:
         credits *= 2
     if body.get("hdr"):
         credits = credits * 3 // 2
@@ -70,6 +71,7 @@ class Ledger:
     config: SimConfig
     rows: list[LogRow] = field(default_factory=list)
     spent: int = 0
+    clock: Callable[[], float] = time.monotonic  # tests move it to make late rows appear
     _log_calls: deque[float] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,7 +94,7 @@ class Ledger:
                     usd=credits / CREDITS_PER_USD,
                     inference_id=inference_id,
                     client_request_id=client_request_id,
-                    visible_at=time.monotonic() + self.config.log_delay_seconds,
+                    visible_at=self.clock() + self.config.log_delay_seconds,
                 )
             )
             if status == "succeeded":
@@ -111,7 +113,7 @@ class Ledger:
 
     def page(self, query: dict[str, list[str]], limit: int, offset: int) -> dict[str, Any]:
         """Visible rows, newest first, filtered by repeated ``model`` / ``status``."""
-        now = time.monotonic()
+        now = self.clock()
         models, statuses = set(query.get("model", [])), set(query.get("status", []))
         ids = query.get("client_request_id") or []
         wanted_id = ids[0] if ids else None
