@@ -9,7 +9,9 @@ Exit codes: 0 done, 2 bad input (nothing sent), 3 the generation failed (or its
 clip could not be fetched: the id is printed, ``status``/``resume`` get a fresh
 link), 4 the key or the account was refused, 5 the network failed after retries,
 6 still running (``--wait-max`` reached, or past its deadline): the id is printed,
-``resume`` later.
+``resume`` later. ``generate`` honours the daily spending cap set in the app's
+Settings (``--budget CREDITS`` sets another for this run only): work that would pass
+it is refused with what is left, exit 2.
 
 Everything printed that came from the network is cleaned (no control characters
 or escape sequences, cut short) and holds no key.
@@ -19,9 +21,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import logging
 import os
+import sqlite3
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -30,7 +35,9 @@ from luma_desktop.api.client import GatewayClient, checked_key
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import make_http_client
 from luma_desktop.api.text import clean_text, redact
-from luma_desktop.core import paths
+from luma_desktop.core import budget, paths
+from luma_desktop.core.artist_db import FILE_NAME as ARTIST_DB
+from luma_desktop.core.artist_db import open_artist_db
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
@@ -151,6 +158,7 @@ async def _run(args: argparse.Namespace, keys: KeyStore) -> int:
             )
             engine.subscribe(_print_event)
             if args.command == "generate":
+                _check_budget(data, engine.store, request, args.budget)
                 return await _generate(engine, request, args.wait_max)
             return _outcome(await engine.resume_all())
     except ApiError as exc:
@@ -169,6 +177,26 @@ def _open_store(data: Path, args: argparse.Namespace, library: Path | None = Non
         folder = library or paths.library_dir(data)
         _say(recovered_message(store, folder, args.base_url), sys.stderr)
     return store
+
+
+def _check_budget(
+    data: Path, store: JobStore, request: GenerationRequest, override: float | None
+) -> None:
+    """The same daily cap as the window's (saved in the artist database)."""
+    try:
+        db = open_artist_db(data / ARTIST_DB)
+    except (sqlite3.Error, OSError, RuntimeError) as exc:
+        raise CliError(f"the budget cannot be read: {exc}", EXIT_INPUT) from None
+    try:
+        caps = budget.load_caps(db)
+    finally:
+        db.close()
+    if override is not None:
+        caps = dataclasses.replace(caps, per_day=override)
+    today = budget.spent(store.search(""), since=budget.start_of_day(time.time()))
+    verdict = budget.check(budget.estimate(request), caps, today, what="This generation")
+    if not verdict.fits:
+        raise CliError(f"not sent: {verdict.message}", EXIT_INPUT)
 
 
 def _out_folder(args: argparse.Namespace) -> Path:
@@ -328,6 +356,12 @@ def _parser() -> argparse.ArgumentParser:
         gen.add_argument(frame, help=f"{what} frame: an image file, an http(s) URL or gen:<id>")
     gen.add_argument("--out", help="folder for the clip (default: the library)")
     gen.add_argument(
+        "--budget",
+        type=_credits,
+        metavar="CREDITS",
+        help="today's spending cap for this run only, instead of the one in Settings",
+    )
+    gen.add_argument(
         "--wait-max",
         type=_seconds,
         metavar="SECONDS",
@@ -347,6 +381,16 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if not 0 < value < 10**9:
         raise argparse.ArgumentTypeError("give a positive number of seconds")
+    return value
+
+
+def _credits(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value >= 0 and value < float("inf")):
+        raise argparse.ArgumentTypeError(f"not a number of credits: {text!r}")
     return value
 
 

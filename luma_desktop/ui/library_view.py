@@ -55,6 +55,8 @@ _TIPS = {
     f"({PRICE_TOKENS:,} tokens)",
     "Play chain": "Play this clip with the clips it extends and that extend it, in order",
     "Reuse parameters": "Put this clip's prompt and settings back in the prompt panel",
+    "Export…": "Save this clip as MP4, ProRes, GIF, WebP or PNG frames",
+    "Export chain…": "Join the chain into one file, or hand it to an editor as a timeline",
     "Reveal in file manager": "Show the clip's folder in the file manager",
     "Delete from library…": "Remove the finished clips and their files (Delete)",
 }
@@ -73,6 +75,7 @@ class LibraryPanel(QWidget):
     image_extend_requested = Signal(object, str, bool)  # (JobRecord, path or url, prepend)
     reuse_requested = Signal(object)  # JobRecord
     play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
+    export_requested = Signal(list)  # list[JobRecord]: one clip, or a chain in play order
     deleted = Signal(object)  # the JobRecord deleted
 
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
@@ -294,6 +297,9 @@ class LibraryPanel(QWidget):
         chain = self.chain_of(one) if one is not None else []
         text = f"Play chain ({len(chain)} clips)" if len(chain) > 1 else "Play chain"
         add(text, len(chain) > 1, lambda: self.play_chain_requested.emit(chain), "Play chain")
+        menu.addSeparator()
+        add("Export…", playable, lambda: self.export_requested.emit([one]))
+        add("Export chain…", len(chain) > 1, lambda: self.export_requested.emit(chain))
         menu.addSeparator()
         add("Reuse parameters", one, lambda: self.reuse_requested.emit(one))
         add("Reveal in file manager", one and video_exists(one), lambda: self.reveal(one))

@@ -27,6 +27,7 @@ from luma_desktop.studio.session import Studio
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
+from luma_desktop.ui.export_dialog import ExportDialog
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.library_view import LibraryPanel
@@ -168,6 +169,7 @@ class MainWindow(QMainWindow):
         library.play_requested.connect(self.play)
         library.reuse_requested.connect(self.reuse)
         library.play_chain_requested.connect(self.play_chain)
+        library.export_requested.connect(self.export_clips)
         library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
         studio.frame0.changed.connect(self._update_extension_note)
@@ -210,6 +212,13 @@ class MainWindow(QMainWindow):
             self._playing = jobs[0]
             self.chain.play(paths)
             self.statusBar().showMessage(f"Playing a chain of {len(paths)} clips", 5000)
+
+    def export_clips(self, jobs: list[JobRecord]) -> ExportDialog:
+        """The export dialog for one clip or a chain (it stays open while it works)."""
+        dialog = ExportDialog(jobs, self.studio.data_dir / "exports", self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     # -- extension gestures ------------------------------------------------------------
 

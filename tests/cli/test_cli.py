@@ -217,3 +217,26 @@ def test_odd_images_are_converted_and_sent(
     image = Image.open(io.BytesIO(base64.b64decode(payload)))
     assert max(image.size) <= 2048
     assert image.mode in ("RGB", "RGBA")
+
+
+def test_the_daily_cap_refuses_with_exit_2_and_budget_overrides_once(
+    run_cli: Callable[..., tuple[int, str, str]], sim: SimServer
+) -> None:
+    from luma_desktop.core import paths
+    from luma_desktop.core.artist_db import FILE_NAME, open_artist_db
+    from luma_desktop.core.budget import Caps, save_caps
+    from luma_desktop.core.request import PRICE_TOKENS
+
+    db = open_artist_db(paths.data_dir() / FILE_NAME)
+    save_caps(db, Caps(per_day=1.5 * PRICE_TOKENS))
+    db.close()
+    assert run_cli("generate", "a first clip")[0] == 0  # fits: 1 of 1.5
+    code, _out, err = run_cli("generate", "a second clip")
+    assert code == 2
+    assert "not sent" in err
+    assert "(250,000 left)" in err
+    assert "--budget" in err
+    assert [b["prompt"] for b in sim.received_bodies] == ["a first clip"]
+    code, _out, _err = run_cli("generate", "a second clip", "--budget", str(3 * PRICE_TOKENS))
+    assert code == 0
+    assert run_cli("generate", "x", "--budget", "lots")[0] == 2

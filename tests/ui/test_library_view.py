@@ -224,6 +224,7 @@ def test_menu_for_one_ready_clip(lib: Library) -> None:
         "Play",
         "Extend forward",
         "Extend backward",
+        "Export…",
         "Reuse parameters",
         "Reveal in file manager",
         "Delete from library…",

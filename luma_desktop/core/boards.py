@@ -1,0 +1,223 @@
+"""Boards: an ordered list of shots that runs as a chain.
+
+Shot 1 is generated from its prompt; each next shot extends the previous shot's kept
+take (a generation keyframe in ``frame0``: the clip continues that one). A shot runs
+once the one before has a kept take: the first ready take, kept automatically, or the
+one the artist picks (``BoardSettings.auto_keep``). ``next_step`` says what to do now;
+the studio layer acts on it and asks again when a job changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from luma_desktop.core.artist_db import transaction
+from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.request import GenerationKeyframe, GenerationRequest
+from luma_desktop.core.takes import TakeGroup
+
+# The request fields a shot keeps besides its prompt (keyframes come from the chain).
+SHOT_PARAMS = ("aspect_ratio", "model", "resolution", "duration", "loop", "route")
+
+
+@dataclass(frozen=True)
+class Shot:
+    prompt: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    take_group: str | None = None  # the takes of this shot's latest run
+    kept: str | None = None  # local id of the take the next shot extends
+
+    def request(self, extends: str | None) -> GenerationRequest:
+        """This shot's request; ``extends``: the generation id it continues."""
+        known = {k: v for k, v in self.params.items() if k in SHOT_PARAMS}
+        frame0 = GenerationKeyframe(extends) if extends else None
+        return GenerationRequest(prompt=self.prompt, frame0=frame0, **known)
+
+    def cleared(self) -> Shot:
+        """The same shot, not yet run."""
+        return replace(self, take_group=None, kept=None)
+
+
+@dataclass(frozen=True)
+class BoardSettings:
+    auto_keep: bool = True  # the first ready take is kept and the chain goes on
+    takes: int = 1  # takes per shot
+    cap_credits: float | None = None  # what the board may spend in all
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"auto_keep": self.auto_keep, "takes": self.takes, "cap_credits": self.cap_credits}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> BoardSettings:
+        data = json.loads(text or "{}")
+        cap = data.get("cap_credits")
+        return cls(
+            auto_keep=bool(data.get("auto_keep", True)),
+            takes=int(data.get("takes", 1)),
+            cap_credits=float(cap) if isinstance(cap, int | float) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Board:
+    board_id: str
+    name: str
+    created_at: float
+    updated_at: float
+    settings: BoardSettings
+    shots: tuple[Shot, ...]
+
+
+class Step(StrEnum):
+    RUN = "run"  # send shot ``index`` (extending ``extends``)
+    WAIT = "wait"  # shot ``index``'s takes are on their way
+    KEEP = "keep"  # keep ``take`` for shot ``index`` (auto_keep), then ask again
+    PICK = "pick"  # the artist picks a take for shot ``index``
+    FAILED = "failed"  # no take of shot ``index`` came out: re-run it
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Next:
+    step: Step
+    index: int = -1
+    extends: str | None = None  # generation id the shot continues
+    take: str | None = None  # for KEEP
+
+
+def next_step(
+    board: Board, job: Callable[[str], JobRecord | None], group: Callable[[str], TakeGroup]
+) -> Next:
+    """What the board needs now, from its shots, their takes and the jobs' states."""
+    extends: str | None = None
+    for index, shot in enumerate(board.shots):
+        kept = job(shot.kept) if shot.kept else None
+        if kept is not None and kept.status is JobStatus.READY and kept.generation_id:
+            extends = kept.generation_id
+            continue
+        if shot.take_group is None:
+            return Next(Step.RUN, index, extends)
+        takes = [j for j in (job(t) for t in group(shot.take_group).takes) if j is not None]
+        ready = [j for j in takes if j.status is JobStatus.READY]
+        if ready:
+            if board.settings.auto_keep:
+                return Next(Step.KEEP, index, extends, ready[0].local_id)
+            return Next(Step.PICK, index, extends)
+        if any(not j.status.terminal for j in takes):
+            return Next(Step.WAIT, index, extends)
+        return Next(Step.FAILED, index, extends)
+    return Next(Step.DONE)
+
+
+def to_run(board: Board) -> int:
+    """Shots not yet kept: what running the board from here will send (times takes)."""
+    return sum(1 for shot in board.shots if shot.kept is None) * board.settings.takes
+
+
+def take_groups(board: Board) -> list[str]:
+    return [s.take_group for s in board.shots if s.take_group]
+
+
+class Boards:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def create(
+        self, name: str, shots: tuple[Shot, ...] = (), settings: BoardSettings | None = None
+    ) -> Board:
+        board_id, now = str(uuid.uuid4()), time.time()
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT INTO boards (board_id, name, created_at, updated_at, settings) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (board_id, name.strip() or "Untitled board", now, now,
+                 (settings or BoardSettings()).to_json()),
+            )  # fmt: skip
+            self._write_shots(board_id, shots)
+        return self.get(board_id)
+
+    def get(self, board_id: str) -> Board:
+        row = self._db.execute("SELECT * FROM boards WHERE board_id = ?", (board_id,)).fetchone()
+        if row is None:
+            raise KeyError(board_id)
+        shots = tuple(
+            Shot(r["prompt"], json.loads(r["params"]), r["take_group"], r["kept"])
+            for r in self._db.execute(
+                "SELECT * FROM shots WHERE board_id = ? ORDER BY position", (board_id,)
+            )
+        )
+        settings = BoardSettings.from_json(row["settings"])
+        return Board(board_id, row["name"], row["created_at"], row["updated_at"], settings, shots)
+
+    def all(self) -> list[Board]:
+        rows = self._db.execute("SELECT board_id FROM boards ORDER BY updated_at DESC").fetchall()
+        return [self.get(r["board_id"]) for r in rows]
+
+    def rename(self, board_id: str, name: str) -> Board:
+        self._touch(board_id, "name = ?", name.strip() or "Untitled board")
+        return self.get(board_id)
+
+    def set_settings(self, board_id: str, settings: BoardSettings) -> Board:
+        self._touch(board_id, "settings = ?", settings.to_json())
+        return self.get(board_id)
+
+    def duplicate(self, board_id: str, name: str | None = None) -> Board:
+        """A copy to try variations on: the same shots and settings, none of them run."""
+        board = self.get(board_id)
+        shots = tuple(s.cleared() for s in board.shots)
+        return self.create(name or f"{board.name} (copy)", shots, board.settings)
+
+    def delete(self, board_id: str) -> None:
+        self._db.execute("DELETE FROM boards WHERE board_id = ?", (board_id,))
+
+    def save_shots(self, board_id: str, shots: tuple[Shot, ...]) -> Board:
+        with transaction(self._db):
+            self._touch(board_id)
+            self._write_shots(board_id, shots)
+        return self.get(board_id)
+
+    def update_shot(self, board_id: str, index: int, **changes: Any) -> Board:
+        shots = list(self.get(board_id).shots)
+        shots[index] = replace(shots[index], **changes)
+        return self.save_shots(board_id, tuple(shots))
+
+    def rerun_from(self, board_id: str, index: int) -> Board:
+        """Shot ``index`` and every shot after it go back to not run (their takes stay in
+        the library): after re-rolling a shot, the shots that extended it are stale."""
+        shots = self.get(board_id).shots
+        return self.save_shots(board_id, shots[:index] + tuple(s.cleared() for s in shots[index:]))
+
+    def board_of_group(self, group_id: str) -> tuple[str, int] | None:
+        row = self._db.execute(
+            "SELECT board_id, position FROM shots WHERE take_group = ?", (group_id,)
+        ).fetchone()
+        return (row["board_id"], row["position"]) if row else None
+
+    def _touch(self, board_id: str, assign: str = "", *values: object) -> None:
+        sets = ", ".join(s for s in ("updated_at = ?", assign) if s)
+        cursor = self._db.execute(
+            f"UPDATE boards SET {sets} WHERE board_id = ?",  # noqa: S608 (fixed names)
+            (time.time(), *values, board_id),
+        )
+        if cursor.rowcount != 1:
+            raise KeyError(board_id)
+
+    def _write_shots(self, board_id: str, shots: tuple[Shot, ...]) -> None:
+        self._db.execute("DELETE FROM shots WHERE board_id = ?", (board_id,))
+        self._db.executemany(
+            "INSERT INTO shots (board_id, position, prompt, params, take_group, kept) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (board_id, i, s.prompt, json.dumps(dict(s.params)), s.take_group, s.kept)
+                for i, s in enumerate(shots)
+            ],
+        )
