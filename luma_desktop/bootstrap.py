@@ -10,7 +10,7 @@ import contextlib
 import functools
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import shiboken6
@@ -40,6 +40,10 @@ log = logging.getLogger(__name__)
 # Demo clips are ready in seconds; holds are real so the app polls like it would for real.
 DEMO_SIM = SimConfig(api_key=None, queued_seconds=1.5, dreaming_seconds=5.0, hold_seconds=30.0)
 DEMO_KEY = "demo"
+# What demo jobs are recorded against: each session's simulator has a new port, and
+# this name is mapped to it, so a demo job interrupted by quitting finishes next time.
+DEMO_GATEWAY = "demo://gateway"
+SIM_JOBS_FILE = "simulator-jobs.json"
 
 
 @dataclass(frozen=True)
@@ -85,8 +89,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         log.info("starting (demo=%s, data=%s)", demo, data)
         sim: SimServer | None = None
         if demo:
-            sim = stack.enter_context(SimServer(options.sim_config or DEMO_SIM).start())
-            base_url = sim.base_url
+            config = replace(options.sim_config or DEMO_SIM, state_file=str(data / SIM_JOBS_FILE))
+            sim = stack.enter_context(SimServer(config).start())
+            base_url = DEMO_GATEWAY
         else:
             base_url = options.base_url or settings.prefs.base_url
         http = await stack.enter_async_context(make_http_client(proxy=settings.prefs.proxy or None))
@@ -101,6 +106,8 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             base_url=base_url,
             limits=settings.prefs.limits(),
         )
+        if sim is not None:
+            engine.alias(DEMO_GATEWAY, sim.base_url)
         if store.recovered_from is not None:
             # Said at start-up where start-up problems are said (the status bar).
             settings.problems.append(recovered_message(store, engine.library, base_url))

@@ -66,6 +66,7 @@ class JobEngine:
         self._http = http
         self._api_key = api_key
         self._clients: dict[str, GatewayClient] = {}
+        self._aliases: dict[str, str] = {}
         self._listeners: list[Listener] = []
         self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
         self._early_noticed = False
@@ -92,13 +93,25 @@ class JobEngine:
         for client in self._clients.values():
             client.limits = limits
 
+    def alias(self, name: str, base_url: str) -> None:
+        """Jobs recorded against ``name`` go to ``base_url`` in this session.
+
+        Demo jobs are recorded against "the demo gateway", not the port this session's
+        simulator happens to listen on, so a demo job sent before a restart is still
+        followed after it.
+        """
+        self._aliases[name] = base_url
+        self._clients.pop(name, None)
+
     def client(self, base_url: str) -> GatewayClient:
         """A job is only ever polled at the base URL it was sent to."""
         if base_url not in self._clients:
-            self._clients[base_url] = GatewayClient(
-                self._http, base_url, self._api_key, self._limits
-            )
+            real = self._aliases.get(base_url, base_url)
+            self._clients[base_url] = GatewayClient(self._http, real, self._api_key, self._limits)
         return self._clients[base_url]
+
+    def _recorded_url(self, client: GatewayClient) -> str:
+        return self.base_url if self.base_url in self._aliases else client.base_url
 
     # -- the whole life ----------------------------------------------------------------
 
@@ -112,7 +125,7 @@ class JobEngine:
         body = request.to_body()
         client = self.client(self.base_url)  # checks the URL before anything is written
         job = self.store.add(
-            base_url=client.base_url,
+            base_url=self._recorded_url(client),
             prompt=request.prompt,
             body=strip_inline_data(body),
             parents=request.parents(),

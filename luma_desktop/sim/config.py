@@ -26,3 +26,4 @@ class SimConfig:
     logs_per_minute: int = 200  # /v2/logs answers 429 past this many requests in 60 s
     balance_credits: int = 50_000_000
     low_balance_credits: int = 1_000_000  # lowBalance below this
+    state_file: str | None = None  # jobs kept here survive a restart (demo mode); None: memory

@@ -61,6 +61,9 @@ Fault modes (``Faults``; all off by default, counters decrement as they fire):
 - ``big_payload_bytes``: serve a payload of that size (the clip's first 4 KiB, then
   deterministic filler generated block by block); Range works on it.
 
+With ``SimConfig.state_file`` the jobs are kept in a small JSON file (``journal``) and
+read back at start, so demo work survives a restart; unfinished jobs go on dreaming.
+
 Hooks ``fn(event, generation_id)`` run on the sim thread for: created, queued,
 dreaming, completed, failed, download_paused.
 """
@@ -192,6 +195,7 @@ class SimServer:
     async def _serve(self, gateway_sock: socket.socket, video_sock: socket.socket) -> None:
         self._stopped = asyncio.Event()
         try:
+            self._core.restore()
             gateway = gateway_app(self._core)
             add_unified_routes(gateway)
             for app, sock in (

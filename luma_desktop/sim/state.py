@@ -18,8 +18,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
+from luma_desktop.sim import journal
 from luma_desktop.sim.config import FAILURE_REASON, SimConfig
 from luma_desktop.sim.faults import Faults
 from luma_desktop.sim.ledger import Ledger
@@ -135,17 +137,49 @@ class SimCore:
         )
         self.jobs[job.id] = job
         self.by_uuid[key] = job
+        self._save()
         self.emit("created", job.id)
         self.emit(QUEUED, job.id)
         loop = asyncio.get_running_loop()
         job.timer = loop.call_later(self.config.queued_seconds, self._to_dreaming, job)
         return job
 
+    # the job file --------------------------------------------------------------------
+    def _save(self) -> None:
+        if self.config.state_file:
+            kept = [
+                {"id": j.id, "created_at": j.created_at, "request": j.request, "state": j.state}
+                | {"route": j.route, "client_request_id": j.client_request_id}
+                | ({"failure_reason": j.failure_reason} if j.failure_reason else {})
+                for j in self.jobs.values()
+            ]
+            journal.save(Path(self.config.state_file), kept)
+
+    def restore(self) -> None:
+        """Read the job file back; unfinished jobs go on from the state they were in."""
+        if not self.config.state_file:
+            return
+        loop = asyncio.get_running_loop()
+        for saved in journal.load(Path(self.config.state_file)):
+            state = saved["state"] if saved["state"] in PRIORITY else QUEUED
+            job = Job(saved["id"], saved["created_at"], saved["request"], state)
+            job.failure_reason = saved.get("failure_reason")
+            job.route = "unified" if saved.get("route") == "unified" else "luma"
+            crid = saved.get("client_request_id")
+            job.client_request_id = crid if isinstance(crid, str) else None
+            self.jobs[job.id] = job
+            self.by_uuid[job.uuid] = job
+            if state == QUEUED:
+                job.timer = loop.call_later(self.config.queued_seconds, self._to_dreaming, job)
+            elif state == DREAMING:
+                job.timer = loop.call_later(self.config.dreaming_seconds, self._finish, job)
+
     def _set_state(self, job: Job, state: str, reason: str | None = None) -> None:
         job.state = state
         job.failure_reason = reason
         job.changed.set()
         job.changed = asyncio.Event()
+        self._save()
         self.emit(state, job.id)
 
     def _to_dreaming(self, job: Job) -> None:
