@@ -31,6 +31,8 @@ class ChainPlayback(QObject):
         self._advance()
 
     def cancel(self) -> None:
+        if self.active:
+            self._player.set_caption("")
         self._paths, self._index = [], -1
 
     def _advance(self) -> None:
@@ -41,6 +43,7 @@ class ChainPlayback(QObject):
             return
         self.position_changed.emit(self._index, len(self._paths))
         self._player.play_file(self._paths[self._index], loop=False)
+        self._player.set_caption(f"Clip {self._index + 1} of {len(self._paths)}")
 
     def _on_status(self, status: QMediaPlayer.MediaStatus) -> None:
         if self.active and status == QMediaPlayer.MediaStatus.EndOfMedia:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from luma_desktop.ui.drops import dropped_image
 from luma_desktop.ui.player_controls import PlayerControls
 from luma_desktop.ui.player_screen import PlayerScreen
+from luma_desktop.ui.shuttle import Shuttle
 
 FALLBACK_FPS = 24.0
 
@@ -47,6 +48,7 @@ class PlayerWidget(QWidget):
         self._video = QVideoWidget()
         self.media_player.setVideoOutput(self._video)
 
+        self._shuttle = Shuttle(self.media_player, self._step_back, self._frame_rate, self)
         self._screen = PlayerScreen(self._video)
         self._screen.area.customContextMenuRequested.connect(self._show_context_menu)
         self._build_controls()
@@ -86,7 +88,11 @@ class PlayerWidget(QWidget):
             (",", lambda: self.step_frame(-1)),
             (".", lambda: self.step_frame(1)),
             ("M", lambda: self.set_muted(not self._audio.isMuted())),
-            ("L", lambda: self.set_loop(not self._buttons["loop"].isChecked())),
+            # J/K/L shuttle as in editors; loop moved from L to Ctrl+L for it.
+            ("J", lambda: self._shuttle.press(-1)),
+            ("K", self._shuttle.stop),
+            ("L", lambda: self._shuttle.press(1)),
+            ("Ctrl+L", lambda: self.set_loop(not self._buttons["loop"].isChecked())),
             ("Z", lambda: self.set_actual_pixels(not self._actual_pixels)),
             ("1", lambda: self.set_actual_pixels(True)),
             ("0", lambda: self.set_actual_pixels(False)),
@@ -110,6 +116,8 @@ class PlayerWidget(QWidget):
         player.durationChanged.connect(self._on_duration)
         player.playbackStateChanged.connect(self._on_state)
         player.mediaStatusChanged.connect(self._on_status)
+        # The frame rate (for the timecode) is known once the metadata is.
+        player.metaDataChanged.connect(lambda: self._update_time_label(player.position()))
         player.errorOccurred.connect(self._on_error)
         self.video_sink().videoFrameChanged.connect(self._on_frame)
         self.video_sink().videoSizeChanged.connect(self._apply_scale)
@@ -120,6 +128,7 @@ class PlayerWidget(QWidget):
         """Load a clip; loop clips repeat forever, others stop on their last frame."""
         self._path = path
         self._last_frame = QVideoFrame()
+        self._shuttle.halt()
         self.set_loop(loop)
         if not path.is_file():
             # Say it plainly rather than pass on the backend's "Could not open file".
@@ -142,6 +151,7 @@ class PlayerWidget(QWidget):
         """Unload the clip and show the empty state again."""
         self.media_player.stop()
         self.media_player.setSource(QUrl())
+        self._shuttle.halt()
         self._path = None
         self._last_frame = QVideoFrame()
         self._screen.show_empty()
@@ -151,9 +161,20 @@ class PlayerWidget(QWidget):
     def current_path(self) -> Path | None:
         return self._path
 
+    def set_caption(self, text: str) -> None:
+        """A word beside the time ("Clip 2 of 3" while a chain plays); "" hides it."""
+        self._controls.show_caption(text)
+
+    def caption(self) -> str:
+        return self._controls.caption_label.text()
+
+    def time_text(self) -> str:
+        return self._controls.time_label.text()
+
     def toggle_play(self) -> None:
         if self._path is None:
             return
+        self._shuttle.halt()
         if self.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:
             self.media_player.pause()
         else:
@@ -161,6 +182,20 @@ class PlayerWidget(QWidget):
 
     def step_frame(self, direction: int) -> None:
         """Move one frame back (-1) or forward (+1), pausing first."""
+        self._shuttle.halt()
+        self._step(direction)
+
+    def shuttle(self) -> Shuttle:
+        return self._shuttle
+
+    def _step_back(self) -> bool:
+        """One frame back for the shuttle; False at the first frame."""
+        if self._path is None or self.media_player.position() <= 0:
+            return False
+        self._step(-1)
+        return True
+
+    def _step(self, direction: int) -> None:
         if self._path is None or direction == 0:
             return
         player = self.media_player
@@ -322,7 +357,7 @@ class PlayerWidget(QWidget):
         self._update_time_label(self.media_player.position())
 
     def _update_time_label(self, position: int) -> None:
-        self._controls.show_time(position, self.media_player.duration())
+        self._controls.show_time(position, self.media_player.duration(), self._frame_rate())
 
     def _on_state(self, state: QMediaPlayer.PlaybackState) -> None:
         playing = state == QMediaPlayer.PlaybackState.PlayingState

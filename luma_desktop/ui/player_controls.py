@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Qt
@@ -26,7 +27,7 @@ BUTTONS: tuple[tuple[str, str, QStyle.StandardPixmap | str, bool], ...] = (
     ("back", "One frame back (,)", _SP.SP_MediaSeekBackward, False),
     ("forward", "One frame forward (.)", _SP.SP_MediaSeekForward, False),
     ("mute", "Mute (M)", _SP.SP_MediaVolume, True),
-    ("loop", "Loop playback (L)", _SP.SP_BrowserReload, True),
+    ("loop", "Loop playback (Ctrl+L)", _SP.SP_BrowserReload, True),
     ("pixels", "Actual pixels (Z or 1) / fit to the area (Z or 0)", "1:1", True),
     ("fullscreen", "Full screen (F; Esc leaves)", _SP.SP_TitleBarMaxButton, True),
     ("frame0", "Use this frame as the first frame", "As first", False),
@@ -34,11 +35,34 @@ BUTTONS: tuple[tuple[str, str, QStyle.StandardPixmap | str, bool], ...] = (
 )
 
 
-def format_time(ms: int) -> str:
-    """Milliseconds as "m:ss.t" (tenths are enough to talk about a spot in a short clip)."""
-    tenths = max(ms, 0) // 100
-    minutes, rest = divmod(tenths, 600)
-    return f"{minutes}:{rest // 10:02d}.{rest % 10}"
+# Checked toggles get a filled, outlined background: an auto-raised tool button's own
+# "on" look is a faint sunken frame that many styles (the app's dark Fusion) barely draw.
+TOGGLE_STYLE = (
+    "QToolButton:checked { background-color: palette(highlight); color: palette(highlighted-text);"
+    " border: 1px solid palette(highlighted-text); border-radius: 3px; }"
+)
+
+
+def frame_index(ms: int, fps: float) -> int:
+    """The frame shown at ``ms`` (0-based): a frame is shown from its start time on."""
+    return max(0, math.floor(max(ms, 0) * fps / 1000 + 1e-6))
+
+
+def format_timecode(ms: int, fps: float) -> str:
+    """Milliseconds as an editor's timecode, ``HH:MM:SS:FF`` (FF: frame within the second)."""
+    whole = max(1, round(fps))
+    frames = frame_index(ms, fps)
+    seconds, ff = divmod(frames, whole)
+    minutes, ss = divmod(seconds, 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}:{ss:02d}:{ff:02d}"
+
+
+def time_text(position: int, duration: int, fps: float) -> str:
+    """ "00:00:01:05 / 00:00:05:00 · frame 30 of 120" (frames counted from 1)."""
+    count = max(1, round(max(duration, 0) * fps / 1000))
+    shown = min(frame_index(position, fps) + 1, count)
+    clock = f"{format_timecode(position, fps)} / {format_timecode(duration, fps)}"
+    return f"{clock} · frame {shown} of {count}" if duration > 0 else clock
 
 
 class Scrubber(QSlider):
@@ -83,6 +107,8 @@ class PlayerControls(QVBoxLayout):
             button.setToolTip(tip)
             button.setAutoRaise(True)
             button.setCheckable(checkable)
+            if checkable:
+                button.setStyleSheet(TOGGLE_STYLE)
             if isinstance(look, str):
                 button.setText(look)
             else:
@@ -104,8 +130,15 @@ class PlayerControls(QVBoxLayout):
         self.scrubber.setToolTip("Drag or click to move through the clip")
         self.scrubber.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row.addWidget(self.scrubber, 1)
-        self.time_label = QLabel(f"{format_time(0)} / {format_time(0)}")
-        self.time_label.setToolTip("Position / length of the clip")
+        # "Clip 2 of 3" while a chain plays; empty (and taking no room) otherwise.
+        self.caption_label = QLabel()
+        self.caption_label.setToolTip("Which clip of the chain is playing")
+        self.caption_label.hide()
+        row.addWidget(self.caption_label)
+        self.time_label = QLabel(time_text(0, 0, 24))
+        self.time_label.setToolTip(
+            "Position / length as hours:minutes:seconds:frames, and the frame shown"
+        )
         row.addWidget(self.time_label)
 
     def set_clip_enabled(self, enabled: bool) -> None:
@@ -120,13 +153,17 @@ class PlayerControls(QVBoxLayout):
         self.scrubber.setRange(0, max(duration, 0))
         self.scrubber.setPageStep(max(duration // 10, 1))
 
-    def show_time(self, position: int, duration: int) -> None:
-        self.time_label.setText(f"{format_time(position)} / {format_time(duration)}")
+    def show_time(self, position: int, duration: int, fps: float) -> None:
+        self.time_label.setText(time_text(position, duration, fps))
+
+    def show_caption(self, text: str) -> None:
+        self.caption_label.setText(text)
+        self.caption_label.setVisible(bool(text))
 
     def reset_time(self) -> None:
         # Unloading does not always report a zero duration, and the old one no longer applies.
         self.scrubber.setRange(0, 0)
-        self.time_label.setText(f"{format_time(0)} / {format_time(0)}")
+        self.time_label.setText(time_text(0, 0, 24))
 
     def show_playing(self, playing: bool) -> None:
         icon = _SP.SP_MediaPause if playing else _SP.SP_MediaPlay

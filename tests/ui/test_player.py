@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from luma_desktop.sim import clips_dir
 from luma_desktop.ui.player import PlayerWidget
-from luma_desktop.ui.player_controls import format_time
+from luma_desktop.ui.player_controls import format_timecode, time_text
 from luma_desktop.ui.player_screen import EMPTY_TEXT
 
 LANDSCAPE = clips_dir() / "landscape.mp4"
@@ -94,11 +95,14 @@ def distinct_colors(image: QImage) -> int:
     )
 
 
-def test_format_time() -> None:
-    assert format_time(1200) == "0:01.2"
-    assert format_time(5000) == "0:05.0"
-    assert format_time(65_349) == "1:05.3"
-    assert format_time(-5) == "0:00.0"
+def test_timecode_counts_frames_at_the_stream_rate() -> None:
+    assert format_timecode(1250, 24) == "00:00:01:06"
+    assert format_timecode(5000, 24) == "00:00:05:00"
+    assert format_timecode(65_349, 25) == "00:01:05:08"
+    assert format_timecode(-5, 24) == "00:00:00:00"
+    assert format_timecode(math.ceil(41.667), 24) == "00:00:00:01"  # where a step lands
+    assert time_text(1250, 5000, 24) == "00:00:01:06 / 00:00:05:00 · frame 31 of 120"
+    assert time_text(0, 0, 24) == "00:00:00:00 / 00:00:00:00"
 
 
 def test_empty_state_before_any_file(player: PlayerWidget) -> None:
@@ -115,7 +119,7 @@ def test_clear_returns_to_the_empty_state(qtbot: QtBot, player: PlayerWidget) ->
     player.clear()
     visible = [label.text() for label in player.findChildren(QLabel) if label.isVisible()]
     assert EMPTY_TEXT in visible
-    assert "0:00.0 / 0:00.0" in visible
+    assert "00:00:00:00 / 00:00:00:00" in visible
     assert player.current_path() is None
     assert player.current_frame() is None
 
@@ -203,7 +207,8 @@ def test_step_pauses_a_playing_clip(qtbot: QtBot, player: PlayerWidget) -> None:
 def test_time_label_and_scrubber_click_seeks(qtbot: QtBot, player: PlayerWidget) -> None:
     start(qtbot, player, LANDSCAPE, autoplay=False)
     time_label = next(x for x in player.findChildren(QLabel) if x.toolTip().startswith("Position"))
-    qtbot.waitUntil(lambda: time_label.text() == "0:00.0 / 0:02.0", timeout=TIMEOUT_MS)
+    expected = "00:00:00:00 / 00:00:02:00 · frame 1 of 48"
+    qtbot.waitUntil(lambda: time_label.text() == expected, timeout=TIMEOUT_MS)
     scrubber = player.findChild(QSlider)
     assert scrubber is not None
     assert scrubber.toolTip()
@@ -212,7 +217,7 @@ def test_time_label_and_scrubber_click_seeks(qtbot: QtBot, player: PlayerWidget)
     media = player.media_player
     qtbot.waitUntil(lambda: 1200 < media.position() < 1800, timeout=TIMEOUT_MS)
     assert abs(scrubber.value() - media.position()) < 50
-    qtbot.waitUntil(lambda: time_label.text().startswith("0:01."), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: time_label.text().startswith("00:00:01:"), timeout=TIMEOUT_MS)
 
 
 def test_m_mutes_and_unmutes(qtbot: QtBot, player: PlayerWidget) -> None:
