@@ -26,7 +26,9 @@ from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimConfig, SimServer
 from luma_desktop.studio.connection import ConnectionTest, check_connection
+from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.errors import ErrorHub
+from luma_desktop.studio.guards import SendGuards
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.library_model import LibraryModel
@@ -65,6 +67,31 @@ def _follow_settings(engine: JobEngine, prefs: Preferences, data: Path, pinned: 
         engine.base_url = prefs.base_url
     engine.library = Path(prefs.download_dir) if prefs.download_dir else paths.library_dir(data)
     engine.limits = prefs.limits()
+
+
+def _open_draft(
+    settings: Settings, tasks: TaskGroup, library: LibraryModel, demo: bool, root: QObject
+) -> Draft:
+    """The request being composed: the preferred parameters, then what was left last time.
+    Demo mode keeps its own (its clip ids mean nothing to the real gateway)."""
+    draft = Draft(
+        KeyframeSlotModel("frame0", tasks, root),
+        KeyframeSlotModel("frame1", tasks, root),
+        path=paths.config_dir() / ("draft-demo.json" if demo else "draft.json"),
+        find=library.find_generation,
+        parent=root,
+    )
+    prefs = settings.prefs
+    draft.set_defaults(
+        {
+            "aspect_ratio": prefs.aspect_ratio,
+            "model": prefs.model,
+            "resolution": prefs.resolution,
+            "duration": prefs.duration,
+        }
+    )
+    draft.restore()
+    return draft
 
 
 @contextlib.asynccontextmanager
@@ -123,14 +150,18 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         library_model = LibraryModel(engine, parent=root)
         stack.callback(engine.subscribe(library_model.apply))
         stack.push_async_callback(tasks.close)  # first of all: no job runs on
+        draft = _open_draft(settings, tasks, library_model, demo, root)
+        stack.callback(draft.save)  # what was being written comes back next time
         yield Studio(
             queue=queue,
             settings=settings,
             keys=keys,
             errors=errors,
             tasks=tasks,
-            frame0=KeyframeSlotModel("frame0", tasks, root),
-            frame1=KeyframeSlotModel("frame1", tasks, root),
+            frame0=draft.frame0,
+            frame1=draft.frame1,
+            draft=draft,
+            guards=SendGuards(settings, demo=demo),
             library=library_model,
             demo=demo,
             data_dir=data,

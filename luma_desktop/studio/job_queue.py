@@ -4,7 +4,6 @@ errors. It writes nothing itself: every change to a job is an engine method."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -18,7 +17,6 @@ from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.studio.thumbnails import ThumbnailMaker
 
-REPEAT_WINDOW = 10.0  # seconds in which the same request again is probably a double press
 SHOWN_AT_START = 200  # recent jobs listed at start-up (older ones live in the library)
 
 
@@ -45,7 +43,6 @@ class JobQueue(QObject):
             thumbnails.made.connect(self._thumbnail_made)
         self._tasks = tasks
         self._errors = errors
-        self._last_submit: tuple[dict[str, object], float] | None = None
         self.spent = 0
         self._ticker = QTimer(self)
         self._ticker.setInterval(1000)
@@ -80,15 +77,7 @@ class JobQueue(QObject):
 
     # -- what buttons call ---------------------------------------------------------------
 
-    def is_repeat(self, request: GenerationRequest) -> bool:
-        """The same request again within a few seconds: ask before spending twice."""
-        if self._last_submit is None:
-            return False
-        body, when = self._last_submit
-        return body == request.to_body() and time.monotonic() - when < REPEAT_WINDOW
-
     def generate(self, request: GenerationRequest) -> None:
-        self._last_submit = (request.to_body(), time.monotonic())
         self._tasks.spawn(self._generate(request), name=f"generate {request.prompt[:30]}")
 
     async def _generate(self, request: GenerationRequest) -> None:

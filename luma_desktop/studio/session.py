@@ -9,7 +9,9 @@ from typing import Any, Protocol
 
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.studio.connection import ConnectionTest
+from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.errors import ErrorHub
+from luma_desktop.studio.guards import SendGuards
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.library_model import LibraryModel
@@ -40,6 +42,8 @@ class Studio:
     tasks: TaskGroup
     frame0: KeyframeSlotModel
     frame1: KeyframeSlotModel
+    draft: Draft  # the request being composed (holds frame0 and frame1)
+    guards: SendGuards  # what to ask before it spends tokens
     library: LibraryModel
     demo: bool
     data_dir: Path

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from luma_desktop import __version__
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.studio import extension
 from luma_desktop.studio.extension import Direction
+from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
@@ -57,11 +57,7 @@ class MainWindow(QMainWindow):
         self.resize(1400, 820)
         self.setAcceptDrops(False)
 
-        self.prompt_panel = PromptPanel(studio.frame0, studio.frame1)
-        prefs = studio.settings.prefs
-        self.prompt_panel.set_defaults(
-            prefs.aspect_ratio, prefs.model, prefs.resolution, prefs.duration
-        )
+        self.prompt_panel = PromptPanel(studio.draft)
         self.player = PlayerWidget()
         self.chain = ChainPlayback(self.player, self)
         self.job_list = JobListView(studio.queue)
@@ -172,26 +168,27 @@ class MainWindow(QMainWindow):
         library.export_requested.connect(self.export_clips)
         library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
-        studio.frame0.changed.connect(self._update_extension_note)
-        studio.frame1.changed.connect(self._update_extension_note)
         studio.queue.job_changed.connect(self.notifier.job_finished)
 
     # -- actions ---------------------------------------------------------------------------
 
     def submit(self, request: GenerationRequest) -> bool:
         """Generate, after the guards against spending tokens by accident."""
-        queue = self.studio.queue
-        if queue.is_repeat(request) and not self.confirm_repeat():
+        guards = self.studio.guards
+        if not all(self._ask(guard) for guard in guards.needed(request)):
             return False
-        if not self.studio.demo and self.studio.settings.prefs.confirm_spend:
-            go, never_again = self.confirm_spend()
-            if not go:
-                return False
-            if never_again:
-                self.studio.settings.update(confirm_spend=False)
-        queue.generate(request)
+        self.studio.queue.generate(request)
+        guards.sent(request)
         self.statusBar().showMessage("Sent. You can keep working while it dreams.", 5000)
         return True
+
+    def _ask(self, guard: Guard) -> bool:
+        if guard is Guard.REPEAT:
+            return self.confirm_repeat()
+        go, never_again = self.confirm_spend()
+        if go and never_again:
+            self.studio.guards.stop_asking_to_spend()
+        return go
 
     def confirm_repeat(self) -> bool:
         return ask_repeat(self)
@@ -223,16 +220,16 @@ class MainWindow(QMainWindow):
     # -- extension gestures ------------------------------------------------------------
 
     def extend(self, job: JobRecord, direction: str) -> None:
-        extension.extend(self.studio.frame0, self.studio.frame1, job, Direction(direction))
+        self.studio.draft.extend(job, Direction(direction))
         self.prompt_panel.focus_prompt()
 
     def bridge(self, a: JobRecord, b: JobRecord) -> None:
-        extension.bridge(self.studio.frame0, self.studio.frame1, a, b)
+        self.studio.draft.bridge(a, b)
         self.prompt_panel.focus_prompt()
 
     def extend_to_image(self, job: JobRecord, image: str, prepend: bool) -> None:
         """An image dropped on a clip: the new clip ends on it (Alt: starts from it)."""
-        extension.extend_to_image(self.studio.frame0, self.studio.frame1, job, image, prepend)
+        self.studio.draft.extend_to_image(job, image, prepend)
         self.prompt_panel.focus_prompt()
 
     def _image_on_player(self, path: Path, prepend: bool) -> None:
@@ -241,11 +238,6 @@ class MainWindow(QMainWindow):
             self.extend_to_image(job, str(path), prepend)
         else:
             self.statusBar().showMessage("Play a finished clip first, then drop the image on it.")
-
-    def _update_extension_note(self) -> None:
-        request = self.prompt_panel.request()
-        find = self.studio.library.find_generation
-        self.prompt_panel.set_extension_note(extension.note(request, find))
 
     def _on_deleted(self, job: JobRecord) -> None:
         if self.player.current_path() == Path(job.video_path or "-"):
@@ -265,7 +257,7 @@ class MainWindow(QMainWindow):
             self.play(job)
 
     def reuse(self, job: JobRecord) -> None:
-        self.prompt_panel.set_request(GenerationRequest.from_body(dict(job.body)))
+        self.studio.draft.reuse(job)
         self.prompt_panel.focus_prompt()
 
     def _use_frame(self, image: QImage, frame: str) -> None:

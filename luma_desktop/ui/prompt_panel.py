@@ -1,8 +1,10 @@
 """The prompt panel: where the artist describes a shot and asks for it.
 
-The panel rebuilds a :class:`GenerationRequest` from its widgets on every change and
-lets the request judge itself (``issues()``), so what the button allows is exactly
-what the gateway would take. It emits a validated request and sends nothing itself.
+The panel is a view of the studio's :class:`Draft`: what the artist types goes into
+the draft, and whatever changes the draft (reuse, an extension gesture, the restore at
+start-up) shows here. The draft's request judges itself (``issues()``), so what the
+button allows is exactly what the gateway would take. The panel emits a validated
+request and sends nothing itself.
 """
 
 from __future__ import annotations
@@ -29,47 +31,41 @@ from luma_desktop.core.request import (
     PRICE_TOKENS,
     PROMPT_LIMIT,
     RESOLUTIONS,
-    GenerationKeyframe,
     GenerationRequest,
-    ImageKeyframe,
     Issue,
-    Keyframe,
 )
-from luma_desktop.studio.keyframes import KeyframeSlotModel, swap
+from luma_desktop.studio.draft import BUSY_REASON, EMPTY_REASON, Draft
+from luma_desktop.studio.keyframes import swap
 from luma_desktop.ui.keyframe_slot import ERROR_COLOR, KeyframeSlot, set_text_color
 
+__all__ = ["BUSY_REASON", "EMPTY_REASON", "PromptPanel"]
+
 PLACEHOLDER = "Describe the shot: subject, motion, camera, light…"
-BUSY_REASON = "Preparing the keyframe image…"
-EMPTY_REASON = "Write a prompt first"
 GENERATE_TIP = f"Generate the clip (Ctrl+Enter). Costs {PRICE_TOKENS:,} tokens."
 
 
 class PromptPanel(QWidget):
     generate_requested = Signal(object)  # a validated GenerationRequest
 
-    def __init__(
-        self,
-        frame0: KeyframeSlotModel,
-        frame1: KeyframeSlotModel,
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, draft: Draft, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.frame0 = frame0
-        self.frame1 = frame1
+        self.draft = draft
+        self.frame0 = draft.frame0
+        self.frame1 = draft.frame1
         # Red only once the artist has written something: an empty box on start is
         # where everyone begins, not a mistake.
         self._touched = False
-        self._default_aspect = ASPECT_RATIOS[0]
-        self._default_model = MODELS[0]
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
         self._build_prompt(layout)
         self._build_slots(layout)
         self._build_pickers(layout)
         self._build_footer(layout)
+        self._show_draft()
         self._connect()
         self.set_spent(0)
         self._revalidate()
+        self._update_note()
 
     # -- building --------------------------------------------------------------------
 
@@ -159,12 +155,17 @@ class PromptPanel(QWidget):
         layout.addWidget(self.generate_button)
 
     def _connect(self) -> None:
+        draft = self.draft
         self.prompt_edit.textChanged.connect(self._on_text_changed)
-        for combo in self._combos():
-            combo.currentIndexChanged.connect(self._revalidate)
-        self.loop_check.toggled.connect(self._revalidate)
-        self.frame0.changed.connect(self._revalidate)
-        self.frame1.changed.connect(self._revalidate)
+        for name, combo in self._combos().items():
+            combo.currentIndexChanged.connect(
+                lambda _i, n=name, c=combo: draft.set_parameter(n, c.currentData())
+            )
+        self.loop_check.toggled.connect(lambda on: draft.set_parameter("loop", on))
+        draft.changed.connect(self._revalidate)
+        draft.loaded.connect(self._show_draft)
+        self.frame0.changed.connect(self._update_note)
+        self.frame1.changed.connect(self._update_note)
         self.swap_button.clicked.connect(lambda: swap(self.frame0, self.frame1))
         self.generate_button.clicked.connect(self.generate)
         # Both keys: "Return" is the main keyboard's, "Enter" the keypad's.
@@ -173,37 +174,35 @@ class PromptPanel(QWidget):
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.generate)
 
-    def _combos(self) -> tuple[QComboBox, ...]:
-        return (self.aspect_combo, self.model_combo, self.resolution_combo, self.duration_combo)
+    def _combos(self) -> dict[str, QComboBox]:
+        """The picker of each draft parameter."""
+        return {
+            "aspect_ratio": self.aspect_combo,
+            "model": self.model_combo,
+            "resolution": self.resolution_combo,
+            "duration": self.duration_combo,
+        }
+
+    def _show_draft(self) -> None:
+        """Show what the draft holds (it changed from outside: restore, reuse, defaults)."""
+        draft = self.draft
+        if self.prompt_edit.toPlainText() != draft.prompt:
+            self.prompt_edit.setPlainText(draft.prompt)
+        values = draft.parameters
+        for name, combo in self._combos().items():
+            # "Default" carries "": the field is left out and the model chooses.
+            combo.setCurrentIndex(max(combo.findData(values.get(name) or ""), 0))
+        self.loop_check.setChecked(bool(values.get("loop")))
 
     # -- the request -----------------------------------------------------------------
 
     def request(self) -> GenerationRequest:
-        """The request the widgets describe right now (not necessarily valid)."""
-        return GenerationRequest(
-            # Whitespace around a prompt is never meant, and it would count against the limit.
-            prompt=self.prompt_edit.toPlainText().strip(),
-            aspect_ratio=self.aspect_combo.currentData(),
-            loop=self.loop_check.isChecked(),
-            model=self.model_combo.currentData(),
-            # "Default" carries "": the field is left out and the model chooses.
-            resolution=self.resolution_combo.currentData() or None,
-            duration=self.duration_combo.currentData() or None,
-            frame0=self.frame0.keyframe,
-            frame1=self.frame1.keyframe,
-        )
+        """The request the draft describes right now (not necessarily valid)."""
+        return self.draft.request()
 
     def blocking_reason(self) -> str:
         """Why Generate cannot run now, in the artist's words; "" when it can."""
-        if self.frame0.busy or self.frame1.busy:
-            return BUSY_REASON
-        request = self.request()
-        issues = request.issues()
-        if not issues:
-            return ""
-        if issues[0].field == "prompt" and not request.prompt:
-            return EMPTY_REASON
-        return issues[0].message
+        return self.draft.blocking_reason()
 
     def generate(self) -> None:
         """Emit the request when it is valid; a no-op otherwise (the button says why)."""
@@ -212,8 +211,10 @@ class PromptPanel(QWidget):
         self.generate_requested.emit(self.request())
 
     def _on_text_changed(self) -> None:
-        if self.prompt_edit.toPlainText().strip():
+        text = self.prompt_edit.toPlainText()
+        if text.strip():
             self._touched = True
+        self.draft.set_prompt(text)
         self._revalidate()
 
     def _revalidate(self) -> None:
@@ -243,19 +244,8 @@ class PromptPanel(QWidget):
     # -- filling from outside ----------------------------------------------------------
 
     def set_request(self, request: GenerationRequest) -> None:
-        """Show a request (e.g. "reuse parameters" from a finished clip).
-
-        Inline images are not put back: the model takes files, links and clip ids, and a
-        slot left holding some other image would silently change the shot.
-        """
-        self.prompt_edit.setPlainText(request.prompt)
-        _select(self.aspect_combo, request.aspect_ratio, self._default_aspect)
-        _select(self.model_combo, request.model, self._default_model)
-        _select(self.resolution_combo, request.resolution, "")
-        _select(self.duration_combo, request.duration, "")
-        self.loop_check.setChecked(request.loop)
-        _fill(self.frame0, request.frame0)
-        _fill(self.frame1, request.frame1)
+        """Show a request (e.g. "reuse parameters"): the draft takes it, the panel follows."""
+        self.draft.load(request)
 
     def set_defaults(
         self,
@@ -265,18 +255,21 @@ class PromptPanel(QWidget):
         duration: str | None = None,
     ) -> None:
         """The preferred pickers (from Preferences, where "" means the model's default)."""
-        if aspect_ratio in ASPECT_RATIOS:
-            self._default_aspect = aspect_ratio
-            _select(self.aspect_combo, aspect_ratio, aspect_ratio)
-        if model in MODELS:
-            self._default_model = model
-            _select(self.model_combo, model, model)
-        _select(self.resolution_combo, resolution, "")
-        _select(self.duration_combo, duration, "")
+        self.draft.set_defaults(
+            {
+                "aspect_ratio": aspect_ratio,
+                "model": model,
+                "resolution": resolution,
+                "duration": duration,
+            }
+        )
 
     def set_spent(self, tokens: int) -> None:
         # "≈": tokens of a job whose create answer was lost may or may not have been spent.
         self.spent_label.setText(f"Spent this session: ≈{tokens:,} tokens")
+
+    def _update_note(self) -> None:
+        self.set_extension_note(self.draft.extension_note())
 
     def set_extension_note(self, text: str) -> None:
         self.extension_label.setText(text)
@@ -306,20 +299,3 @@ def _combo(
         combo.addItem(value, value)
     combo.setToolTip(tip)
     return combo
-
-
-def _select(combo: QComboBox, value: str | None, fallback: str) -> None:
-    """Pick ``value``; a missing or unknown one (from a newer version, say) picks ``fallback``."""
-    index = combo.findData(value) if value else -1
-    if index < 0:
-        index = combo.findData(fallback)
-    combo.setCurrentIndex(max(index, 0))
-
-
-def _fill(model: KeyframeSlotModel, keyframe: Keyframe | None) -> None:
-    if isinstance(keyframe, GenerationKeyframe):
-        model.set_generation(keyframe.generation_id)
-    elif isinstance(keyframe, ImageKeyframe) and not keyframe.inline:
-        model.load_text(keyframe.url)
-    else:
-        model.clear()

@@ -18,6 +18,7 @@ from luma_desktop.core.request import (
     GenerationRequest,
     ImageKeyframe,
 )
+from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.tasks import TaskGroup
@@ -32,7 +33,8 @@ WAIT_MS = 10_000  # an upper bound only: every wait ends as soon as its conditio
 @pytest.fixture
 def panel(qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> PromptPanel:
     tasks = TaskGroup()
-    widget = PromptPanel(KeyframeSlotModel("frame0", tasks), KeyframeSlotModel("frame1", tasks))
+    draft = Draft(KeyframeSlotModel("frame0", tasks), KeyframeSlotModel("frame1", tasks))
+    widget = PromptPanel(draft)
     qtbot.addWidget(widget)
     widget.show()
     qtbot.waitExposed(widget)
