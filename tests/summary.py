@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+# The fault table's columns, shared by the engine, CLI and crash suites that add rows.
+FAULT_TABLE = "Fault suite"
+FAULT_HEADER = (
+    "fault",
+    "job",
+    "what the artist sees",
+    "creates taken/sent",
+    "longest wait s",
+    "clip = served",
+    "fault fired",
+)
+
 TABLES: dict[str, tuple[tuple[str, ...], list[tuple[str, ...]]]] = {}
 
 

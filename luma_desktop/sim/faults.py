@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 SPELLINGS = ("luma", "unified", "flat", "wrapped", "weird_state")
 
@@ -69,6 +70,15 @@ class Faults:
             self.fired[name] += 1
             return int(value)
 
+    def setting(self, name: str) -> Any:
+        """Read a setting (a spelling, a rate, a delay), counting it as fired when it
+        differs from the default, so tests can tell an injected fault really acted."""
+        with self._lock:
+            value = getattr(self, name)
+            if value != _DEFAULTS[name]:
+                self.fired[name] += 1
+            return value
+
     def flag(self, name: str) -> bool:
         """Read a boolean switch, counting it as fired when on."""
         with self._lock:
@@ -76,3 +86,6 @@ class Faults:
             if on:
                 self.fired[name] += 1
             return on
+
+
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Faults) if f.name[0] != "_"}

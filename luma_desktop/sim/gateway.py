@@ -108,7 +108,7 @@ async def gateway_middleware(request: web.Request, handler: Handler) -> web.Stre
 
 async def _send_json(request: web.Request, payload: Any, status: int = 200) -> web.StreamResponse:
     """Answer JSON; with faults.drip_polls_seconds, send the headers first, the body later."""
-    delay = request.app[CORE].faults.drip_polls_seconds
+    delay = request.app[CORE].faults.setting("drip_polls_seconds")
     if not delay:
         return web.json_response(payload, status=status)
     body = json.dumps(payload).encode()
@@ -150,7 +150,7 @@ async def create(request: web.Request) -> web.StreamResponse:
     request[COST_KEY] = (credits, usd)
     if core.faults.take("drop_creates_after_accept"):
         return drop(request)
-    answer = render(job, None, core.faults.spelling)
+    answer = render(job, None, core.faults.setting("spelling"))
     if core.faults.flag("hold_create"):
         await core.wait_create_release()
     return web.json_response(answer, status=201)
@@ -189,7 +189,7 @@ async def get_one(request: web.Request) -> web.StreamResponse:
 
 
 def _render(core: SimCore, job: Job, in_list: bool) -> dict[str, Any]:
-    return render(job, core.video_url(job), core.faults.spelling, in_list=in_list)
+    return render(job, core.video_url(job), core.faults.setting("spelling"), in_list=in_list)
 
 
 def many_ids(request: web.Request) -> list[str]:

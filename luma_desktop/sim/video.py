@@ -184,7 +184,7 @@ async def _stream(
             pause_at = None
             core.emit("download_paused", gen_id)
             await core.wait_download_release()
-        rate = faults.drip_bytes_per_second
+        rate = faults.setting("drip_bytes_per_second")
         limit = min(CHUNK, max(1, rate // 10)) if rate else CHUNK
         for mark in (drop_at, pause_at):
             if mark is not None and mark > sent:

@@ -20,6 +20,7 @@ from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
 from luma_desktop.sim.video import job_clip
 from tests.conftest import SIM_KEY, fast_sim_config
+from tests.summary import FAULT_HEADER, FAULT_TABLE, record
 
 pytestmark = [
     pytest.mark.slow,
@@ -81,6 +82,17 @@ def _the_job(data: Path) -> tuple[JobStatus, str | None, str | None]:
         store.close()
 
 
+def _row(name: str, data: Path, sim: SimServer, seen: str, matches: str, fired: str) -> None:
+    """A process fault as a row of the fault table."""
+    status, _path, _gen_id = _the_job(data)
+    taken = len(sim.ledger.rows)  # one row per create the gateway took
+    record(
+        FAULT_TABLE,
+        FAULT_HEADER,
+        (name, status.value, seen[:64], f"{taken}/{sim.counts['create']}", "-", matches, fired),
+    )
+
+
 def _assert_clip_complete(sim: SimServer, data_dir: Path) -> None:
     _status, path, gen_id = _the_job(data_dir)
     assert path is not None
@@ -108,6 +120,35 @@ def test_killed_while_dreaming_resumes_and_completes(sim: SimServer, tmp_path: P
     assert out.strip().splitlines()[-1] == video
     _assert_clip_complete(sim, cli.data)
     assert sim.counts["create"] == 1
+    _row("SIGKILL while dreaming, resume", cli.data, sim, "-", "yes", "killed")
+
+
+@pytest.mark.parametrize("stage", ["queued", "completed"])
+def test_killed_at_a_stage_resumes_and_completes(
+    stage: str, sim: SimServer, tmp_path: Path
+) -> None:
+    cli = Cli(sim, tmp_path / "data")
+    proc = cli.start("generate", f"killed when {stage}")
+    killed = cli.kill_on(proc, stage)
+    proc.wait(timeout=60)
+    assert killed.is_set()
+    assert proc.returncode == -signal.SIGKILL
+
+    code, out = cli.run("resume")
+
+    # Killed while its create was answered (queued): the answer may be lost, so the job
+    # is unknown and never re-sent; killed later, it finishes.
+    status, _video, _ = _the_job(cli.data)
+    if status is JobStatus.UNKNOWN:
+        assert stage == "queued"
+        matches = "-"
+    else:
+        assert code == 0, out
+        assert status is JobStatus.READY
+        _assert_clip_complete(sim, cli.data)
+        matches = "yes"
+    assert sim.counts["create"] == 1
+    _row(f"SIGKILL when {stage}, resume", cli.data, sim, "-", matches, "killed")
 
 
 def _wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -145,6 +186,7 @@ def test_killed_mid_download_resumes_with_range(sim: SimServer, tmp_path: Path) 
     assert any(r and r.startswith("bytes=") and r != "bytes=0-" for r in ranges)
     assert sim.counts["create"] == 1
     assert sim.video_requests_with_auth == 0
+    _row("SIGKILL mid-download, resume (Range)", cli.data, sim, "-", "yes", "killed")
 
 
 def test_killed_while_create_is_held_is_never_resent(sim: SimServer, tmp_path: Path) -> None:
@@ -165,6 +207,7 @@ def test_killed_while_create_is_held_is_never_resent(sim: SimServer, tmp_path: P
     assert _the_job(cli.data)[0] is JobStatus.UNKNOWN
     assert "unknown" in listed
     assert sim.counts["create"] == 1  # shown to the artist, never sent again by itself
+    _row("SIGKILL while create held", cli.data, sim, "unknown: adopt or discard", "-", "killed")
 
 
 def test_second_process_is_refused_while_the_first_runs(sim: SimServer, tmp_path: Path) -> None:
@@ -179,3 +222,4 @@ def test_second_process_is_refused_while_the_first_runs(sim: SimServer, tmp_path
     first.communicate(timeout=60)
     assert code == 2
     assert "already using" in out
+    _row("second instance on the same data", cli.data, sim, out.strip()[:64], "-", "refused")

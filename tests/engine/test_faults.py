@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import base64
 import errno
+import hashlib
 import io
 import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +25,9 @@ from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest, ImageKeyframe
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
+from luma_desktop.sim.video import job_clip
 from tests.engine.conftest import EngineFactory, FakeTime, fast_policy
-from tests.summary import record
+from tests.summary import FAULT_HEADER, FAULT_TABLE, record
 
 
 def _inline_png() -> ImageKeyframe:
@@ -50,7 +51,8 @@ def _after_create(sim: SimServer, **faults: object) -> None:
 @dataclass
 class Case:
     name: str
-    setup: Callable[[SimServer], None]
+    faults: dict[str, object]
+    after_create: bool = False  # switched on once the create is taken (hits polls, downloads)
     status: JobStatus = JobStatus.READY
     error_kind: str | None = None
     creates_taken: int = 1  # generations the gateway accepted
@@ -59,20 +61,61 @@ class Case:
     request: GenerationRequest = field(default_factory=lambda: GenerationRequest("a quiet harbor"))
     message_has: str = ""
 
+    def setup(self, sim: SimServer) -> None:
+        if self.after_create:
+            _after_create(sim, **self.faults)
+        else:
+            for name, value in self.faults.items():
+                setattr(sim.faults, name, value)
 
-def _set(**faults: object) -> Callable[[SimServer], None]:
-    def apply(sim: SimServer) -> None:
-        for name, value in faults.items():
-            setattr(sim.faults, name, value)
+    def counted(self) -> list[str]:
+        """The injected faults whose firing the simulator counts (``Faults.fired``)."""
+        return [n for n in self.faults if n in COUNTED_FAULTS]
 
-    return apply
+
+# Switches the simulator counts as they act; the others (shapes, rates, Retry-After's
+# value) are settings of a fault, checked through the outcome instead.
+COUNTED_FAULTS = frozenset(
+    {
+        "server_errors",
+        "rate_limits",
+        "drop_polls",
+        "malformed_json",
+        "drop_creates_after_accept",
+        "reject_data_urls",
+        "ignore_wanted_state",
+        "expire_links_after_complete",
+        "drop_download_after",
+        "hold_create",
+        "fail_creates",
+        "spelling",
+        "drip_bytes_per_second",
+        "drip_polls_seconds",
+    }
+)
+
+
+def _served(sim: SimServer, gen_id: str) -> bytes:
+    """The bytes the simulator's video origin serves for this generation."""
+    return job_clip(gen_id, sim.generation(gen_id)["request"])
+
+
+def clip_matches(sim: SimServer, gen_id: str | None, path: str | None) -> bool:
+    """Size and hash of the clip on disk equal what the simulator served."""
+    if not gen_id or not path or not Path(path).is_file():
+        return False
+    served, kept = _served(sim, gen_id), Path(path).read_bytes()
+    return (
+        len(kept) == len(served)
+        and hashlib.sha256(kept).digest() == hashlib.sha256(served).digest()
+    )
 
 
 CASES = [
-    Case("5xx burst while polling", lambda s: _after_create(s, server_errors=3)),
+    Case("5xx burst while polling", {"server_errors": 3}, after_create=True),
     Case(
         "5xx on create: maybe taken",
-        _set(server_errors=1),
+        {"server_errors": 1},
         status=JobStatus.UNKNOWN,
         error_kind="server",
         creates_taken=0,
@@ -80,36 +123,37 @@ CASES = [
     ),
     Case(
         "429 on create: retried after Retry-After",
-        _set(rate_limits=2, retry_after=3),
+        {"rate_limits": 2, "retry_after": 3},
         creates_sent=3,
         min_planned_wait=3.0,
     ),
     Case(
         "429 while polling",
-        lambda s: _after_create(s, rate_limits=2, retry_after=2),
+        {"rate_limits": 2, "retry_after": 2},
+        after_create=True,
         min_planned_wait=2.0,
     ),
-    Case("dropped connection mid-poll", lambda s: _after_create(s, drop_polls=2)),
+    Case("dropped connection mid-poll", {"drop_polls": 2}, after_create=True),
     Case(
         "create taken, answer lost",
-        _set(drop_creates_after_accept=1),
+        {"drop_creates_after_accept": 1},
         status=JobStatus.UNKNOWN,
         error_kind="network",
         message_has="Adopt it by id",
     ),
-    Case("malformed JSON while polling", lambda s: _after_create(s, malformed_json=2)),
-    Case("server ignores the wanted state", _set(ignore_wanted_state=True)),
-    Case("unified spelling", _set(spelling="unified")),
-    Case("flat spelling", _set(spelling="flat")),
-    Case("wrapped object", _set(spelling="wrapped")),
-    Case("unknown running state", _set(spelling="weird_state")),
-    Case("dropped connection mid-download", _set(drop_download_after=10_000)),
-    Case("slow drip download", _set(drip_bytes_per_second=400_000)),
-    Case("slow drip poll answers", _set(drip_polls_seconds=0.2)),
-    Case("link expired before download", _set(expire_links_after_complete=True)),
+    Case("malformed JSON while polling", {"malformed_json": 2}, after_create=True),
+    Case("server ignores the wanted state", {"ignore_wanted_state": True}),
+    Case("unified spelling", {"spelling": "unified"}),
+    Case("flat spelling", {"spelling": "flat"}),
+    Case("wrapped object", {"spelling": "wrapped"}),
+    Case("unknown running state", {"spelling": "weird_state"}),
+    Case("dropped connection mid-download", {"drop_download_after": 10_000}),
+    Case("slow drip download", {"drip_bytes_per_second": 400_000}),
+    Case("slow drip poll answers", {"drip_polls_seconds": 0.2}),
+    Case("link expired before download", {"expire_links_after_complete": True}),
     Case(
         "data: images refused by the gateway",
-        _set(reject_data_urls=True),
+        {"reject_data_urls": True},
         status=JobStatus.REFUSED,
         error_kind="validation",
         creates_taken=0,
@@ -118,7 +162,7 @@ CASES = [
     ),
     Case(
         "out of credits (403 on create)",
-        _set(server_errors=1, server_error_status=403),
+        {"server_errors": 1, "server_error_status": 403},
         status=JobStatus.REFUSED,
         error_kind="forbidden",
         creates_taken=0,
@@ -149,17 +193,23 @@ async def test_fault(
         if job.error_kind
         else (f"(retrying) {retries[-1].error_kind}: {retries[-1].message}" if retries else "-")
     )
+    ready = job.status is JobStatus.READY
+    matches = clip_matches(sim, job.generation_id, job.video_path) if ready else None
+    fired = {name: sim.faults.fired[name] for name in case.counted()}
     record(
-        "Fault suite",
-        ("fault", "job", "what the artist sees", "creates taken/sent", "longest wait s"),
+        FAULT_TABLE,
+        FAULT_HEADER,
         (
             case.name,
             job.status.value,
             seen[:64],
             f"{len(created)}/{sim.counts['create']}",
             f"{max(fake.sleeps, default=0.0):.2f}",
+            "-" if matches is None else ("yes" if matches else "NO"),
+            ", ".join(f"{n} x{c}" for n, c in fired.items()) or "n/a",
         ),
     )
+    assert all(fired.values()), f"an injected fault never fired: {fired}"
     assert job.status is case.status, job.error_message
     assert job.error_kind == case.error_kind
     assert store.get(job.local_id) == job  # the store holds exactly what the engine returned
@@ -168,9 +218,9 @@ async def test_fault(
     assert max(fake.sleeps, default=0.0) >= case.min_planned_wait
     assert case.message_has in (job.error_message or "")
     assert sim.video_requests_with_auth == 0
-    if job.status is JobStatus.READY:
-        clip = Path(job.video_path or "")
-        assert clip.read_bytes()[4:8] == b"ftyp"
+    if ready:
+        assert matches, "the clip on disk is not what the simulator served"
+        assert not Path(f"{job.video_path}.part").exists()
         retries = [e for e in events if e.kind is EventKind.RETRYING]
         assert all(e.retry_in is not None and e.retry_in >= 0 for e in retries)
 
@@ -254,6 +304,21 @@ async def test_blocking_error_pauses_and_keeps_the_job(
     done = await engine.track(job.local_id)
     assert done.status is JobStatus.READY
     assert done.error_kind is None
+    matches = clip_matches(sim, done.generation_id, done.video_path)
+    record(
+        FAULT_TABLE,
+        FAULT_HEADER,
+        (
+            "key removed mid-session",
+            f"{paused.status.value} → {done.status.value}",
+            f"{paused.error_kind}: {paused.error_message}"[:64],
+            f"1/{sim.counts['create']}",
+            "-",
+            "yes" if matches else "NO",
+            "key gone",
+        ),
+    )
+    assert matches
 
 
 LOCAL_FAULTS = [
@@ -282,14 +347,16 @@ async def test_local_disk_faults_pause_the_download_and_keep_the_job(
     engine = make_engine(sim)
     paused = await engine.generate(GenerationRequest("a full disk"))
     record(
-        "Fault suite",
-        ("fault", "job", "what the artist sees", "creates taken/sent", "longest wait s"),
+        FAULT_TABLE,
+        FAULT_HEADER,
         (
             name,
             paused.status.value,
             f"{paused.error_kind}: {paused.error_message}"[:64],
             "1/1",
             "-",
+            "-",
+            "yes (open refused)",
         ),
     )
     assert paused.status is JobStatus.DOWNLOADING  # kept, to finish once there is room
