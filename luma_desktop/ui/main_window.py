@@ -21,9 +21,11 @@ from PySide6.QtWidgets import (
 from luma_desktop import __version__
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
+from luma_desktop.studio.desk import Desk
 from luma_desktop.studio.extension import Direction
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
+from luma_desktop.ui.board_panel import BoardPanel
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
@@ -65,6 +67,10 @@ class MainWindow(QMainWindow):
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.job_list, "Jobs")
         self.side_tabs.addTab(self.library, "Library")
+        self.desk = Desk(studio, self)
+        self.board_panel = BoardPanel(self.desk.runner)
+        self.side_tabs.addTab(self.board_panel, "Board")
+        self.side_tabs.setTabToolTip(2, "Storyboards: shots that run as a chain")
         self.side_tabs.setTabToolTip(0, "This session's jobs and every unfinished one")
         self.side_tabs.setTabToolTip(1, "Every clip you made: search, extend, play chains")
         self.notifier = Notifier(self, app_icon())
@@ -166,6 +172,8 @@ class MainWindow(QMainWindow):
         library.reuse_requested.connect(self.reuse)
         library.play_chain_requested.connect(self.play_chain)
         library.export_requested.connect(self.export_clips)
+        self.board_panel.play_requested.connect(self.play_chain)
+        self.board_panel.export_requested.connect(self.export_clips)
         library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
         studio.queue.job_changed.connect(self.notifier.job_finished)
@@ -290,4 +298,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.player.stop()
+        self.desk.close()
         super().closeEvent(event)

@@ -1,0 +1,223 @@
+"""The storyboard panel: boards of ordered shots that run as a chain, play as one
+sequence and export as one file; saved, renamed, duplicated; cost before and so far."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from luma_desktop.core.boards import Board, Shot
+from luma_desktop.core.budget import fmt
+from luma_desktop.core.takes import MAX_TAKES
+from luma_desktop.studio.board_runner import BoardRunner, summary
+
+
+class BoardPanel(QWidget):
+    play_requested = Signal(list)  # list[JobRecord]: the kept takes, in shot order
+    export_requested = Signal(list)  # the same, for the export dialog
+
+    def __init__(self, runner: BoardRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.board: Board | None = None
+        self.board_combo = QComboBox()
+        self.board_combo.setToolTip("Your boards, the last changed first")
+        self.new_button = QPushButton("New")
+        self.rename_button = QPushButton("Rename…")
+        self.duplicate_button = QPushButton("Duplicate")
+        self.delete_button = QPushButton("Delete")
+        self.shot_list = QListWidget()
+        self.shot_list.setToolTip("Shots in order: each extends the kept take of the one above")
+        self.shot_edit = QLineEdit()
+        self.shot_edit.setPlaceholderText("Describe the next shot, then Add shot (Enter)")
+        self.add_button = QPushButton("Add shot")
+        self.remove_button = QPushButton("Remove shot")
+        self.takes_spin = QSpinBox()
+        self.takes_spin.setRange(1, MAX_TAKES)
+        self.takes_spin.setPrefix("Takes per shot: ")
+        self.auto_keep = QCheckBox("Go on with the first ready take")
+        self.auto_keep.setToolTip("Off: the board waits for you to keep a take of each shot")
+        self.cost_label = QLabel()
+        self.status_label = QLabel("Add shots, then Run board.")
+        self.status_label.setWordWrap(True)
+        self.run_button = QPushButton("Run board")
+        self.stop_button = QPushButton("Stop")
+        self.play_button = QPushButton("Play board")
+        self.export_button = QPushButton("Export board…")
+        self._layout()
+        self._connect()
+        self.reload()
+
+    def _layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.board_combo, 1)
+        for button in (self.new_button, self.rename_button, self.duplicate_button):
+            top.addWidget(button)
+        top.addWidget(self.delete_button)
+        add = QHBoxLayout()
+        add.addWidget(self.shot_edit, 1)
+        add.addWidget(self.add_button)
+        options = QHBoxLayout()
+        options.addWidget(self.takes_spin)
+        options.addWidget(self.auto_keep)
+        options.addStretch(1)
+        options.addWidget(self.remove_button)
+        actions = QHBoxLayout()
+        for button in (self.run_button, self.stop_button, self.play_button, self.export_button):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.shot_list, 1)
+        layout.addLayout(add)
+        layout.addLayout(options)
+        layout.addWidget(self.cost_label)
+        layout.addWidget(self.status_label)
+        layout.addLayout(actions)
+
+    def _connect(self) -> None:
+        self.board_combo.currentIndexChanged.connect(self._board_chosen)
+        self.new_button.clicked.connect(self.new_board)
+        self.rename_button.clicked.connect(self.rename_board)
+        self.duplicate_button.clicked.connect(self.duplicate_board)
+        self.delete_button.clicked.connect(self.delete_board)
+        self.add_button.clicked.connect(self.add_shot)
+        self.shot_edit.returnPressed.connect(self.add_shot)
+        self.remove_button.clicked.connect(self.remove_shot)
+        self.takes_spin.valueChanged.connect(self._settings_changed)
+        self.auto_keep.toggled.connect(self._settings_changed)
+        self.run_button.clicked.connect(self.run)
+        self.stop_button.clicked.connect(self.runner.stop)
+        self.play_button.clicked.connect(lambda: self._emit(self.play_requested))
+        self.export_button.clicked.connect(lambda: self._emit(self.export_requested))
+        self.runner.changed.connect(self._board_changed)
+        self.runner.status.connect(self.status_label.setText)
+        self.runner.refused.connect(self.status_label.setText)
+        self.runner.finished.connect(self._board_changed)
+
+    # -- for tests and the artist ------------------------------------------------------
+
+    def ask_name(self, title: str, current: str) -> str | None:
+        text, ok = QInputDialog.getText(self, title, "Name", text=current)
+        return text if ok and text.strip() else None
+
+    def reload(self, select: str | None = None) -> None:
+        boards = self.runner.boards.all()
+        wanted = select or (self.board.board_id if self.board else None)
+        self.board_combo.blockSignals(True)
+        self.board_combo.clear()
+        for board in boards:
+            self.board_combo.addItem(board.name, board.board_id)
+        index = self.board_combo.findData(wanted) if wanted else 0
+        self.board_combo.setCurrentIndex(max(index, 0))
+        self.board_combo.blockSignals(False)
+        self._board_chosen()
+
+    def new_board(self) -> None:
+        name = self.ask_name("New board", "Untitled board")
+        if name:
+            self.reload(self.runner.boards.create(name).board_id)
+
+    def rename_board(self) -> None:
+        if self.board and (name := self.ask_name("Rename board", self.board.name)):
+            self.runner.boards.rename(self.board.board_id, name)
+            self.reload()
+
+    def duplicate_board(self) -> None:
+        if self.board:
+            self.reload(self.runner.boards.duplicate(self.board.board_id).board_id)
+
+    def delete_board(self) -> None:
+        if self.board:
+            self.runner.boards.delete(self.board.board_id)
+            self.board = None
+            self.reload()
+
+    def add_shot(self) -> None:
+        text = self.shot_edit.text().strip()
+        if not text:
+            return
+        if self.board is None:
+            self.reload(self.runner.boards.create("Untitled board").board_id)
+        assert self.board is not None
+        shots = (*self.board.shots, Shot(text))
+        self._show(self.runner.boards.save_shots(self.board.board_id, shots))
+        self.shot_edit.clear()
+
+    def remove_shot(self) -> None:
+        row = self.shot_list.currentRow()
+        if self.board and 0 <= row < len(self.board.shots):
+            shots = self.board.shots[:row] + self.board.shots[row + 1 :]
+            self._show(self.runner.boards.save_shots(self.board.board_id, shots))
+
+    def run(self) -> None:
+        if self.board and self.board.shots:
+            self.runner.run(self.board.board_id)
+
+    # -- showing -----------------------------------------------------------------------
+
+    def _board_chosen(self) -> None:
+        board_id = self.board_combo.currentData()
+        self._show(self.runner.boards.get(board_id) if board_id else None)
+
+    def _board_changed(self, board: Board) -> None:
+        if self.board and board.board_id == self.board.board_id:
+            self._show(board)
+
+    def _settings_changed(self) -> None:
+        if self.board:
+            settings = replace(
+                self.board.settings,
+                takes=self.takes_spin.value(),
+                auto_keep=self.auto_keep.isChecked(),
+            )
+            self._show(self.runner.boards.set_settings(self.board.board_id, settings))
+
+    def _show(self, board: Board | None) -> None:
+        self.board = board
+        self.shot_list.clear()
+        for button in (self.rename_button, self.duplicate_button, self.delete_button):
+            button.setEnabled(board is not None)
+        if board is None:
+            self.cost_label.setText("")
+            return
+        for widget in (self.takes_spin, self.auto_keep):
+            widget.blockSignals(True)
+        self.takes_spin.setValue(board.settings.takes)
+        self.auto_keep.setChecked(board.settings.auto_keep)
+        for widget in (self.takes_spin, self.auto_keep):
+            widget.blockSignals(False)
+        for number, shot in enumerate(board.shots, start=1):
+            state = "kept" if shot.kept else "running" if shot.take_group else "to run"
+            item = QListWidgetItem(f"{number}. {shot.prompt}  [{state}]")
+            item.setData(Qt.ItemDataRole.UserRole, number - 1)
+            self.shot_list.addItem(item)
+        so_far = self.runner.cost_so_far(board)
+        approx = "~" if so_far.estimated else ""
+        self.cost_label.setText(
+            f"To run: ~{fmt(self.runner.cost_before(board))} credits · "
+            f"so far: {approx}{fmt(so_far.total)} credits · {summary(board)}"
+        )
+        kept = len(self.runner.kept_jobs(board))
+        self.play_button.setEnabled(kept > 0)
+        self.export_button.setEnabled(kept > 0)
+
+    def _emit(self, signal: object) -> None:
+        if self.board is not None:
+            jobs = self.runner.kept_jobs(self.board)
+            if jobs:
+                signal.emit(jobs)  # type: ignore[attr-defined]

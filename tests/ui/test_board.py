@@ -1,0 +1,88 @@
+"""A storyboard in the real window, on the simulator: three shots typed in, Run board,
+each shot extends the previous shot's kept take, and the board plays as one chain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from luma_desktop.core.budget import Caps
+from luma_desktop.core.lineage import continues
+from tests.ui.conftest import wait_signal, wait_until
+from tests.ui.test_end_to_end import running_window
+
+SHOTS = ["a lighthouse at dusk", "the beam sweeps the sea", "a ship answers with a lamp"]
+
+
+async def test_a_three_shot_board_runs_as_a_chain_and_plays_as_one(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        window.side_tabs.setCurrentWidget(panel)
+        for text in SHOTS:
+            qtbot.keyClicks(panel.shot_edit, text)
+            qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)
+        board = panel.board
+        assert board is not None
+        assert [s.prompt for s in board.shots] == SHOTS
+        assert panel.shot_list.count() == 3
+        assert "To run: ~" in panel.cost_label.text()
+        assert not panel.play_button.isEnabled()
+
+        finished = wait_signal(panel.runner.finished, timeout=60)
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+        await finished
+
+        kept = panel.runner.kept_jobs(panel.runner.boards.get(board.board_id))
+        assert [j.prompt for j in kept] == SHOTS
+        # Each shot continues the one before it (a generation keyframe in frame0).
+        assert continues(kept[0]) is None
+        assert continues(kept[1]) == kept[0].generation_id
+        assert continues(kept[2]) == kept[1].generation_id
+        assert "so far: " in panel.cost_label.text()
+        assert "3 of 3 shots kept" in panel.cost_label.text()
+        assert "play or export" in panel.status_label.text()
+
+        qtbot.mouseClick(panel.play_button, Qt.MouseButton.LeftButton)
+        assert window.chain.active
+        assert window.player.current_path() == Path(kept[0].video_path or "")
+
+
+async def test_boards_are_renamed_duplicated_and_kept_across_windows(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        monkeypatch.setattr(panel, "ask_name", lambda title, current: "Coast")
+        qtbot.mouseClick(panel.new_button, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(panel.shot_edit, "waves on rocks")
+        qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(panel.duplicate_button, Qt.MouseButton.LeftButton)
+        assert panel.board_combo.currentText() == "Coast (copy)"
+        monkeypatch.setattr(panel, "ask_name", lambda title, current: "Harbour")
+        qtbot.mouseClick(panel.rename_button, Qt.MouseButton.LeftButton)
+        names = {panel.board_combo.itemText(i) for i in range(panel.board_combo.count())}
+        assert names == {"Coast", "Harbour"}
+    async with running_window(tmp_path) as window:  # the same data folder, a new window
+        combo = window.board_panel.board_combo
+        assert {combo.itemText(i) for i in range(combo.count())} == {"Coast", "Harbour"}
+
+
+async def test_the_cap_refuses_a_board_shot(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        window.desk.set_caps(Caps(per_day=10))
+        board = window.board_panel
+        qtbot.keyClicks(board.shot_edit, "an expensive shot")
+        qtbot.keyClick(board.shot_edit, Qt.Key.Key_Return)
+        refused: list[str] = []
+        board.runner.refused.connect(refused.append)
+        qtbot.mouseClick(board.run_button, Qt.MouseButton.LeftButton)
+        (message,) = refused  # at once: nothing is sent
+        assert "today's cap is 10" in message
+        assert "Settings → Budget" in board.status_label.text()
+        await wait_until(lambda: board.runner.running is None)
+        assert window.studio.queue.engine.store.count() == 0
