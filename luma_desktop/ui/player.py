@@ -7,7 +7,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QKeySequence, QShortcut
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QKeySequence,
+    QShortcut,
+    QWindowStateChangeEvent,
+)
 from PySide6.QtMultimedia import (
     QAudioOutput,
     QMediaMetaData,
@@ -19,6 +26,7 @@ from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
 from luma_desktop.ui.drops import dropped_image
+from luma_desktop.ui.fullscreen import FullScreenHome
 from luma_desktop.ui.player_controls import PlayerControls
 from luma_desktop.ui.player_screen import PlayerScreen
 from luma_desktop.ui.shuttle import Shuttle
@@ -40,7 +48,7 @@ class PlayerWidget(QWidget):
         self._playing = False
         self._actual_pixels = False
         self._fullscreen = False
-        self._was_embedded = False
+        self._home = FullScreenHome(self)
 
         self.media_player = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
@@ -277,9 +285,14 @@ class PlayerWidget(QWidget):
         self.file_dropped.emit(path, prepend)
 
     def changeEvent(self, event: QEvent) -> None:
-        # A window manager may take us out of full screen without going through Esc.
-        left = event.type() == QEvent.Type.WindowStateChange and not self.isFullScreen()
-        if left and self._fullscreen:
+        # A window manager may take us out of full screen without going through Esc; only
+        # a change away from full screen counts (not the steps of getting there).
+        if (
+            isinstance(event, QWindowStateChangeEvent)
+            and event.oldState() & Qt.WindowState.WindowFullScreen
+            and not self.isFullScreen()
+            and self._fullscreen
+        ):
             self._leave_fullscreen()
         super().changeEvent(event)
 
@@ -302,14 +315,10 @@ class PlayerWidget(QWidget):
         return rate if math.isfinite(rate) and rate > 0 else FALLBACK_FPS
 
     def _enter_fullscreen(self) -> None:
-        # A child widget cannot go full screen; it becomes its own window for the while.
-        self._was_embedded = not self.isWindow()
-        if self._was_embedded:
-            self.setWindowFlag(Qt.WindowType.Window, True)
         self._fullscreen = True
-        self.showFullScreen()
         self._escape.setEnabled(True)
         self._buttons["fullscreen"].setChecked(True)
+        self._home.leave()
 
     def _leave_fullscreen(self) -> None:
         if not self._fullscreen:
@@ -317,9 +326,7 @@ class PlayerWidget(QWidget):
         self._fullscreen = False
         self._escape.setEnabled(False)
         self._buttons["fullscreen"].setChecked(False)
-        if self._was_embedded:
-            self.setWindowFlag(Qt.WindowType.Window, False)
-        self.showNormal()
+        self._home.come_back()
 
     def _apply_scale(self) -> None:
         size = self.video_sink().videoSize()
