@@ -148,6 +148,9 @@ MODELS: dict[str, ModelSpec] = {
     )
 }
 DEFAULT_MODEL = "ray-2"
+# What a model without its own default_resolution renders when none is asked for (the
+# unified route documents 1080p for Ray 2 and Ray Flash 2; the Luma route says nothing).
+DEFAULT_RESOLUTION = "1080p"
 
 
 def model_named(name: str | None) -> ModelSpec | None:

@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.titles import distinct_titles
 
 GENERATION_MIME = "application/x-luma-generation"
 Index = QModelIndex | QPersistentModelIndex
@@ -74,6 +75,7 @@ class JobListModel(QAbstractListModel):
         super().__init__(parent)
         self._order: list[str] = []  # local ids, newest first
         self._rows: dict[str, _Row] = {}
+        self._titles: dict[str, str] = {}  # what tells each row apart from its siblings
 
     def rowCount(self, parent: _Index | None = None) -> int:
         return 0 if parent is not None and parent.isValid() else len(self._order)
@@ -84,7 +86,8 @@ class JobListModel(QAbstractListModel):
         row = self._rows[self._order[index.row()]]
         job = row.job
         if role == Qt.ItemDataRole.DisplayRole:
-            return job.prompt if len(job.prompt) <= 80 else job.prompt[:79] + "…"
+            title = self._titles.get(job.local_id, job.prompt)
+            return title if len(title) <= 80 else title[:79] + "…"
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{job.prompt}\n\n{state_text(job, row.done, row.total, row.note)}"
         return self._role_data(row, role)
@@ -147,6 +150,7 @@ class JobListModel(QAbstractListModel):
             self.beginInsertRows(QModelIndex(), position, position)
             self._order.insert(position, job.local_id)
             self.endInsertRows()
+            self._retitle()
         else:
             self._changed(job.local_id)
 
@@ -169,6 +173,16 @@ class JobListModel(QAbstractListModel):
             del self._order[row]
             del self._rows[local_id]
             self.endRemoveRows()
+            self._retitle()
+
+    def _retitle(self) -> None:
+        """A row came or went: siblings' titles may change (oldest first: takes count up)."""
+        oldest_first = self._order[::-1]
+        prompts = [self._rows[i].job.prompt for i in oldest_first]
+        self._titles = dict(zip(oldest_first, distinct_titles(prompts), strict=True))
+        if self._order:
+            last = self.index(len(self._order) - 1)
+            self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DisplayRole])
 
     def job_at(self, row: int) -> JobRecord | None:
         if 0 <= row < len(self._order):

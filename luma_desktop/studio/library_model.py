@@ -15,27 +15,40 @@ from datetime import datetime
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, Qt
 
 from luma_desktop.core import lineage
+from luma_desktop.core.catalogue import DEFAULT_RESOLUTION, model_named
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.lineage import Relatives
+from luma_desktop.core.titles import distinct_titles
 from luma_desktop.studio.job_model import Index, JobRole, clip_mime_data, state_text
 from luma_desktop.studio.thumbnail_cache import ThumbnailCache
 
 
 def describe(job: JobRecord) -> str:
-    """The one-line facts under a library tile."""
+    """The one-line facts under a library tile: when, model, resolution, aspect, length, cost.
+
+    Fields the request left to the model are shown as what the model makes of them
+    (Ray 2 renders 1080p, 5 s), so a tile never says less than the clip is.
+    """
     body = job.body
+    spec = model_named(str(body.get("model") or "")) or model_named(None)
+    assert spec is not None
+    resolution = body.get("resolution") or spec.default_resolution or DEFAULT_RESOLUTION
+    seconds = str(body.get("duration") or spec.default_duration).removesuffix("s")
     facts = [
         datetime.fromtimestamp(job.created_at).strftime("%Y-%m-%d %H:%M"),
-        str(body.get("model") or "ray-2"),
-        str(body.get("aspect_ratio") or "16:9"),
-        str(body.get("duration") or "5s"),
+        spec.label,
+        str(resolution),
+        str(body.get("aspect_ratio") or spec.default_aspect_ratio),
+        f"{seconds} s",
     ]
     if body.get("loop"):
         facts.append("loop")
     if job.parents:
         facts.append("extension")
+    if job.tokens:
+        facts.append(f"{job.tokens:,} tokens")
     return " · ".join(facts)
 
 
@@ -66,6 +79,7 @@ class LibraryModel(QAbstractListModel):
         self.thumbnails.setParent(self)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
         self._rows: list[JobRecord] = []
+        self._titles: dict[str, str] = {}  # what tells each tile apart from its siblings
         self._text = ""
         self._statuses: tuple[JobStatus, ...] = ()
 
@@ -79,6 +93,7 @@ class LibraryModel(QAbstractListModel):
             self._statuses = tuple(statuses)
         self.beginResetModel()
         self._rows = self._store.search(self._text, self._statuses)
+        self._titles = self._titles_of(self._rows)
         self.endResetModel()
 
     def matches(self, job: JobRecord) -> bool:
@@ -95,7 +110,7 @@ class LibraryModel(QAbstractListModel):
             return None
         job = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return job.prompt
+            return self._titles.get(job.local_id, job.prompt)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{job.prompt}\n\n{describe(job)}\n{state_text(job)}"
         if role == Qt.ItemDataRole.DecorationRole:
@@ -188,6 +203,7 @@ class LibraryModel(QAbstractListModel):
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._rows.insert(0, job)
             self.endInsertRows()
+            self._retitle()
 
     def remove(self, local_id: str) -> None:
         row = self.row_of(local_id)
@@ -195,6 +211,19 @@ class LibraryModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
+            self._retitle()
+
+    @staticmethod
+    def _titles_of(rows: Sequence[JobRecord]) -> dict[str, str]:
+        oldest_first = rows[::-1]  # the store answers newest first; takes count up
+        titles = distinct_titles([j.prompt for j in oldest_first])
+        return {j.local_id: t for j, t in zip(oldest_first, titles, strict=True)}
+
+    def _retitle(self) -> None:
+        self._titles = self._titles_of(self._rows)
+        if self._rows:
+            last = self.index(len(self._rows) - 1)
+            self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DisplayRole])
 
     def _thumbnail_loaded(self, path: str) -> None:
         for row, job in enumerate(self._rows):

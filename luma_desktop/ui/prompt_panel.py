@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from luma_desktop.core.catalogue import DEFAULT_RESOLUTION, model_named
 from luma_desktop.core.request import (
     ASPECT_RATIOS,
     DURATIONS,
@@ -162,6 +163,8 @@ class PromptPanel(QWidget):
                 lambda _i, n=name, c=combo: draft.set_parameter(n, c.currentData())
             )
         self.loop_check.toggled.connect(lambda on: draft.set_parameter("loop", on))
+        self.model_combo.currentIndexChanged.connect(self._label_defaults)
+        self._label_defaults()
         draft.changed.connect(self._revalidate)
         draft.loaded.connect(self._show_draft)
         self.frame0.changed.connect(self._update_note)
@@ -182,6 +185,14 @@ class PromptPanel(QWidget):
             "resolution": self.resolution_combo,
             "duration": self.duration_combo,
         }
+
+    def _label_defaults(self) -> None:
+        """ "Default (1080p)", "Default (5s)": what the chosen model makes when left to it."""
+        spec = model_named(self.model_combo.currentData()) or model_named(None)
+        assert spec is not None
+        resolution = spec.default_resolution or DEFAULT_RESOLUTION
+        self.resolution_combo.setItemText(0, f"Default ({resolution})")
+        self.duration_combo.setItemText(0, f"Default ({spec.default_duration}s)")
 
     def _show_draft(self) -> None:
         """Show what the draft holds (it changed from outside: restore, reuse, defaults)."""
