@@ -42,7 +42,7 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
 from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
-from luma_desktop.core.keyframes import parse_keyframe_source
+from luma_desktop.core.keyframes import prepare_keyframe
 from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, clip_limit
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
 from luma_desktop.core.logs import RedactingFormatter
@@ -242,7 +242,7 @@ async def _request_from(args: argparse.Namespace) -> GenerationRequest:
         text = getattr(args, name)
         if text:
             try:
-                frames[name] = await asyncio.to_thread(parse_keyframe_source, text)
+                frames[name] = await prepare_keyframe(text)
             except KeyframeError as exc:
                 raise CliError(f"{name}: {exc}", EXIT_INPUT) from None
             frame = frames[name]

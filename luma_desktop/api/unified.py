@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from luma_desktop.api.client import REQUEST_ID_HEADER, GatewayClient
+from luma_desktop.api.client import REQUEST_ID_HEADER, GatewayClient, same_generation
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.models import Generation, ResponseFormatError, parse_generation
 
@@ -60,7 +60,13 @@ class UnifiedRoute:
         data, _headers = await self.gateway.call_json(
             "GET", UNIFIED_ROUTE, params={"generation_id": generation_id}
         )
-        return _generation(data)
+        generation = _generation(data)
+        if not same_generation(generation.id, generation_id):
+            raise ApiError(
+                ErrorKind.SERVER,
+                "The gateway answered about another generation than the one asked for.",
+            )
+        return generation
 
 
 def _generation(data: object) -> Generation:

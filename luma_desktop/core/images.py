@@ -69,11 +69,28 @@ class ImageRejected(KeyframeError):
     """An image file or its bytes cannot become a keyframe."""
 
 
-def prepare_image_file(path: Path, *, max_side: int = DEFAULT_MAX_SIDE) -> ImageKeyframe:
-    """Read, check and re-encode a local image file as an inline keyframe."""
+class Cancelled(KeyframeError):
+    """Image preparation was stopped (Ctrl+C, the window closing, another image chosen)."""
+
+
+Stop = Callable[[], bool]
+
+
+def never_stop() -> bool:
+    return False
+
+
+def prepare_image_file(
+    path: Path, *, max_side: int = DEFAULT_MAX_SIDE, stop: Stop = never_stop
+) -> ImageKeyframe:
+    """Read, check and re-encode a local image file as an inline keyframe.
+
+    ``stop`` is asked between steps (and between chunks while reading): when it says
+    so, :class:`Cancelled` is raised, so a worker thread ends soon after its caller
+    gave up instead of finishing a large image nobody waits for."""
     name = path.name or str(path)
     try:
-        data = read_regular_file(path, name, MAX_FILE_BYTES)
+        data = read_regular_file(path, name, MAX_FILE_BYTES, stop)
     except FileNotFoundError:
         raise ImageRejected(f"“{name}” does not exist (looked for {path}).") from None
     except PermissionError:
@@ -82,10 +99,15 @@ def prepare_image_file(path: Path, *, max_side: int = DEFAULT_MAX_SIDE) -> Image
         raise ImageRejected(f"“{name}” is a folder, not an image file.") from None
     except OSError as exc:
         raise ImageRejected(f"“{name}” cannot be read: {exc.strerror or exc}.") from None
-    return prepare_image_bytes(data, name, max_side=max_side, source=str(path))
+    return prepare_image_bytes(data, name, max_side=max_side, source=str(path), stop=stop)
 
 
-def read_regular_file(path: Path, name: str, limit: int) -> bytes:
+def _check(stop: Stop) -> None:
+    if stop():
+        raise Cancelled("Image preparation was stopped.")
+
+
+def read_regular_file(path: Path, name: str, limit: int, stop: Stop = never_stop) -> bytes:
     """The bytes of a regular file, at most ``limit`` of them.
 
     Devices, FIFOs, sockets, folders and kernel pseudo-files are refused before a
@@ -105,6 +127,7 @@ def read_regular_file(path: Path, name: str, limit: int) -> bytes:
         parts: list[bytes] = []
         size = 0
         while chunk := f.read(_READ_CHUNK):
+            _check(stop)
             size += len(chunk)
             if size > limit:
                 raise ImageRejected(
@@ -115,16 +138,24 @@ def read_regular_file(path: Path, name: str, limit: int) -> bytes:
 
 
 def prepare_image_bytes(
-    data: bytes, name: str, *, max_side: int = DEFAULT_MAX_SIDE, source: str = ""
+    data: bytes,
+    name: str,
+    *,
+    max_side: int = DEFAULT_MAX_SIDE,
+    source: str = "",
+    stop: Stop = never_stop,
 ) -> ImageKeyframe:
     """Check and re-encode image bytes (``name`` is only used in messages)."""
     if max_side < 1:
         raise ValueError(f"max_side must be positive, not {max_side}")
     if not data:
         raise ImageRejected(f"“{name}” is empty (0 bytes); it is not an image.")
+    _check(stop)
     decoded = _decode(data, name, max_side)
+    _check(stop)
     im = _normalise_mode(decoded.image, name)
     im = _downscale(im, max_side)
+    _check(stop)
     encoded = _encode(im)
     w, h = im.size
     ow, oh = decoded.original_size

@@ -13,12 +13,20 @@ typed, ``ImageRejected`` for the file itself) with a message for the artist.
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import re
+import threading
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from luma_desktop.core.images import DEFAULT_MAX_SIDE, KeyframeError, prepare_image_file
+from luma_desktop.core.images import (
+    DEFAULT_MAX_SIDE,
+    KeyframeError,
+    Stop,
+    never_stop,
+    prepare_image_file,
+)
 from luma_desktop.core.request import (
     GenerationKeyframe,
     ImageKeyframe,
@@ -26,7 +34,7 @@ from luma_desktop.core.request import (
     is_generation_id,
 )
 
-__all__ = ["KeyframeError", "KeyframeSourceError", "parse_keyframe_source"]
+__all__ = ["KeyframeError", "KeyframeSourceError", "parse_keyframe_source", "prepare_keyframe"]
 
 # A scheme is two or more characters, so a Windows drive ("C:\\shots\\a.png") stays a path.
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")
@@ -46,7 +54,22 @@ class KeyframeSourceError(KeyframeError):
     """What was given as a keyframe is not a generation id, usable link or file path."""
 
 
-def parse_keyframe_source(text: str, *, max_side: int = DEFAULT_MAX_SIDE) -> Keyframe:
+async def prepare_keyframe(text: str, *, max_side: int = DEFAULT_MAX_SIDE) -> Keyframe:
+    """:func:`parse_keyframe_source` on a worker thread that stops when this is cancelled
+    (Ctrl+C, the window closing): a thread cannot be killed, so it is told to stop."""
+    stop = threading.Event()
+    try:
+        return await asyncio.to_thread(
+            parse_keyframe_source, text, max_side=max_side, stop=stop.is_set
+        )
+    except asyncio.CancelledError:
+        stop.set()
+        raise
+
+
+def parse_keyframe_source(
+    text: str, *, max_side: int = DEFAULT_MAX_SIDE, stop: Stop = never_stop
+) -> Keyframe:
     """Turn ``gen:<uuid>``, an http(s) link or a file path/``file://`` link into a keyframe.
 
     A local file is read and re-encoded here (blocking): call it off the UI thread.
@@ -63,7 +86,7 @@ def parse_keyframe_source(text: str, *, max_side: int = DEFAULT_MAX_SIDE) -> Key
     if scheme in ("http", "https"):
         return ImageKeyframe(url=_checked_web_url(raw), source=raw, note="web link")
     if scheme == "file":
-        return prepare_image_file(_file_url_path(raw), max_side=max_side)
+        return prepare_image_file(_file_url_path(raw), max_side=max_side, stop=stop)
     if scheme in _REFUSED_SCHEMES:
         raise KeyframeSourceError(f"“{_short(raw)}” is {_REFUSED_SCHEMES[scheme]}.")
     if scheme and raw[len(scheme) + 1 :].startswith("//"):
@@ -72,7 +95,7 @@ def parse_keyframe_source(text: str, *, max_side: int = DEFAULT_MAX_SIDE) -> Key
             "or image files."
         )
     # Anything else is a path, even with a colon in it ("take:2.png").
-    return prepare_image_file(Path(raw).expanduser(), max_side=max_side)
+    return prepare_image_file(Path(raw).expanduser(), max_side=max_side, stop=stop)
 
 
 def _generation(raw: str) -> GenerationKeyframe:

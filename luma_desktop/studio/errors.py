@@ -12,6 +12,8 @@ from enum import StrEnum
 
 from PySide6.QtCore import QObject, Signal
 
+from luma_desktop.api.text import clean_text
+
 log = logging.getLogger(__name__)
 
 
@@ -49,7 +51,10 @@ _TITLES: dict[str, tuple[str, Action]] = {
 
 
 def user_error(kind: str, message: str, retry_in: float | None = None) -> UserError:
+    """``message`` may quote the network: shown cleaned (no control characters or escape
+    sequences, cut to a sane length), like the CLI prints it."""
     title, action = _TITLES.get(kind, ("Something went wrong", Action.NONE))
+    message = clean_text(message)
     if retry_in is not None and action is Action.RETRYING:
         message = f"{message.rstrip('.')}. Retrying in {retry_in:.0f} s."
     return UserError(kind, title, message, action, retry_in)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter
 
 from luma_desktop.core.images import KeyframeError, prepare_image_bytes
-from luma_desktop.core.keyframes import parse_keyframe_source
+from luma_desktop.core.keyframes import prepare_keyframe
 from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, Keyframe
 from luma_desktop.studio.tasks import TaskGroup
 
@@ -94,7 +94,7 @@ class KeyframeSlotModel(QObject):
             self._set(keyframe, preview, _describe(keyframe))
 
     async def _from_text(self, text: str) -> tuple[Keyframe, QImage | None]:
-        keyframe = await asyncio.to_thread(parse_keyframe_source, text)
+        keyframe = await prepare_keyframe(text)  # stops its thread when cancelled
         preview = None
         if isinstance(keyframe, ImageKeyframe) and keyframe.inline:
             preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)

@@ -244,3 +244,96 @@ async def test_a_poll_answer_about_another_id_is_a_server_error() -> None:
         with pytest.raises(ApiError) as caught:
             await client.get("mine")
     assert caught.value.kind is ErrorKind.SERVER
+
+
+async def test_a_certificate_failure_says_so() -> None:
+    import ssl
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        try:
+            raise ssl.SSLCertVerificationError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] self-signed")
+        except ssl.SSLError as exc:
+            raise httpx.ConnectError("handshake failed", request=request) from exc
+
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        client = GatewayClient(http, "https://g.test", lambda: KEY)
+        with pytest.raises(ApiError) as caught:
+            await client.get("g-1")
+    assert "certificate" in caught.value.message
+    assert "trust store" in caught.value.message
+    assert "network connection" not in caught.value.message
+
+
+async def test_a_stale_job_is_told_and_polled_rarely(tmp_path: Path) -> None:
+    """Past its deadline a job still running is stale: said once, then asked rarely."""
+    from dataclasses import replace
+
+    from luma_desktop.core.engine import JobEngine
+    from luma_desktop.core.events import EventKind, JobEvent
+    from luma_desktop.core.policy import PollPolicy
+    from luma_desktop.core.request import GenerationRequest
+    from tests.engine.conftest import FakeTime
+
+    polls: list[int] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST":
+            return httpx.Response(201, json={"id": "g-1", "state": "queued"})
+        polls.append(1)
+        state = "pondering" if len(polls) < 8 else "failed"
+        return httpx.Response(200, json={"id": "g-1", "state": state, "failure_reason": "x"})
+
+    fake = FakeTime()
+    policy = PollPolicy(clock=fake.clock, wall=fake.clock, sleep=fake.sleep, min_interval=3.0)
+    limits = replace(DEFAULT_LIMITS, default_job_deadline=5.0, stale_poll_interval=600.0)
+    events: list[JobEvent] = []
+    async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        engine = JobEngine(
+            _store(tmp_path),
+            http,
+            lambda: KEY,
+            tmp_path / "lib",
+            base_url="https://g.test",
+            policy=policy,
+            limits=limits,
+        )
+        engine.subscribe(events.append)
+        job = await engine.submit(GenerationRequest("a slow one"))
+        engine.store.update(job.local_id, created_at=fake.now)
+        done = await engine.track(job.local_id)
+    assert done.status is JobStatus.FAILED  # still followed to its end
+    stale = [e for e in events if e.job.status is JobStatus.STALE and e.kind is EventKind.NOTICE]
+    assert len(stale) == 1
+    assert "Still running after" in stale[0].message
+    assert fake.sleeps.count(600.0) >= 2  # rarely, not never
+
+
+def test_image_preparation_stops_when_told(tmp_path: Path) -> None:
+    from luma_desktop.core.images import Cancelled, prepare_image_file
+
+    photo = tmp_path / "big.png"
+    photo.write_bytes(b"\x89PNG" + b"\x00" * (3 * MiB))
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 1  # let the first chunk through, then stop
+
+    with pytest.raises(Cancelled):
+        prepare_image_file(photo, stop=stop)
+    assert len(asked) == 2  # stopped while reading, not after the whole file
+
+
+@pytest.mark.parametrize("target", ["/dev/zero", "/proc/self/status", "fifo", "folder"])
+def test_only_regular_files_are_keyframes(tmp_path: Path, target: str) -> None:
+    from luma_desktop.core.images import ImageRejected, prepare_image_file
+
+    path = Path(target)
+    if target == "fifo":
+        path = tmp_path / "pipe.jpg"
+        os.mkfifo(path)
+    elif target == "folder":
+        path = tmp_path / "dir.png"
+        path.mkdir()
+    with pytest.raises(ImageRejected):
+        prepare_image_file(path)
