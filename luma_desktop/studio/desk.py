@@ -3,11 +3,16 @@ takes, the budget caps), opened beside the studio and closed with the window."""
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject
 
 from luma_desktop.core import budget
 from luma_desktop.core.artist_db import FILE_NAME, open_artist_db
-from luma_desktop.core.budget import Caps
+from luma_desktop.core.budget import Caps, Spend, Verdict
+from luma_desktop.core.craft import PromptHistory
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.takes import Takes
 from luma_desktop.studio.board_runner import BoardRunner
 from luma_desktop.studio.session import Studio
 
@@ -17,14 +22,43 @@ class Desk(QObject):
         super().__init__(parent)
         self.db = open_artist_db(studio.data_dir / FILE_NAME)
         self._closed = False
+        self.studio = studio
         queue = studio.queue
         self.runner = BoardRunner(queue.engine, studio.tasks, self.db, queue.track, self.caps, self)
+        self.takes = Takes(self.db)
+        self.history = PromptHistory(self.db)
 
     def caps(self) -> Caps:
         return budget.load_caps(self.db)
 
     def set_caps(self, caps: Caps) -> None:
         budget.save_caps(self.db, caps)
+
+    def spent_today(self) -> Spend:
+        store = self.studio.queue.engine.store
+        return budget.spent(store.search(""), budget.start_of_day(time.time()))
+
+    def check(self, request: GenerationRequest, count: int) -> Verdict:
+        """Does ``count`` takes of ``request`` fit under today's cap?"""
+        what = f"These {count} takes" if count > 1 else "This generation"
+        cost = budget.estimate(request) * count
+        return budget.check(cost, self.caps(), self.spent_today(), what=what)
+
+    def send_takes(self, request: GenerationRequest, count: int, group: str | None = None) -> str:
+        """Send ``count`` takes of ``request`` as one group (or more takes of ``group``)."""
+        if group is None:
+            group = self.takes.new_group(request.prompt, count)
+        self.history.add(request.prompt)
+        self.studio.tasks.spawn(self._send(group, request, count), name="takes")
+        return group
+
+    async def _send(self, group: str, request: GenerationRequest, count: int) -> None:
+        queue = self.studio.queue
+        for _ in range(count):
+            job = await queue.engine.submit(request)
+            self.takes.add(group, job.local_id)
+            if job.status.active:
+                queue.track(job.local_id)
 
     def close(self) -> None:
         """Idempotent: the window may be closed more than once."""

@@ -19,11 +19,17 @@ def ask_repeat(parent: QWidget) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
-def ask_spend(parent: QWidget) -> tuple[bool, bool]:
-    """(go ahead, don't ask again)."""
+def ask_spend(parent: QWidget, count: int = 1) -> tuple[bool, bool]:
+    """(go ahead, don't ask again). One question for a batch of ``count`` takes."""
     box = QMessageBox(parent)
     box.setWindowTitle("Spend tokens?")
-    box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
+    if count > 1:
+        box.setText(
+            f"These {count} takes cost {count * PRICE_TOKENS:,} tokens in all "
+            f"({PRICE_TOKENS:,} each) on your AI/ML API account."
+        )
+    else:
+        box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
     box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
     box.button(QMessageBox.StandardButton.Ok).setText("Generate")
     never = QCheckBox("Don't ask again")

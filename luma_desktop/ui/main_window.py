@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from luma_desktop import __version__
+from luma_desktop.core import budget
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.studio.desk import Desk
@@ -141,11 +142,19 @@ class MainWindow(QMainWindow):
         )
         self.demo_badge.setVisible(self.studio.demo)
         bar.addPermanentWidget(self.demo_badge)
+        self.budget_label = QLabel()
+        self.budget_label.setToolTip("Spent today (~ while part is an estimate) and the daily cap")
+        bar.addPermanentWidget(self.budget_label)
+        self._update_budget()
+
+    def _update_budget(self) -> None:
+        self.budget_label.setText(budget.status_text(self.desk.spent_today(), self.desk.caps()))
 
     def _connect(self) -> None:
         queue, errors = self.studio.queue, self.studio.errors
         self.prompt_panel.generate_requested.connect(self.submit)
         queue.job_ready.connect(self._on_job_ready)
+        queue.job_changed.connect(lambda job: self._update_budget())
         if self.studio.demo:
             self.prompt_panel.spent_label.setText("Demo mode: no tokens are spent")
         else:
@@ -181,19 +190,27 @@ class MainWindow(QMainWindow):
     # -- actions ---------------------------------------------------------------------------
 
     def submit(self, request: GenerationRequest) -> bool:
-        """Generate, after the guards against spending tokens by accident."""
-        guards = self.studio.guards
-        if not all(self._ask(guard) for guard in guards.needed(request)):
+        """Generate the takes asked for, after the budget and the guards against spending
+        tokens by accident (one question for the whole batch)."""
+        count = self.prompt_panel.takes_spin.value()
+        verdict = self.desk.check(request, count)
+        if not verdict.fits:
+            self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
             return False
-        self.studio.queue.generate(request)
+        guards = self.studio.guards
+        if not all(self._ask(guard, count) for guard in guards.needed(request)):
+            return False
+        self.desk.send_takes(request, count)
         guards.sent(request)
-        self.statusBar().showMessage("Sent. You can keep working while it dreams.", 5000)
+        self._update_budget()
+        sent = f"{count} takes sent" if count > 1 else "Sent"
+        self.statusBar().showMessage(f"{sent}. You can keep working while it dreams.", 5000)
         return True
 
-    def _ask(self, guard: Guard) -> bool:
+    def _ask(self, guard: Guard, count: int = 1) -> bool:
         if guard is Guard.REPEAT:
             return self.confirm_repeat()
-        go, never_again = self.confirm_spend()
+        go, never_again = self.confirm_spend(count) if count > 1 else self.confirm_spend()
         if go and never_again:
             self.studio.guards.stop_asking_to_spend()
         return go
@@ -201,9 +218,9 @@ class MainWindow(QMainWindow):
     def confirm_repeat(self) -> bool:
         return ask_repeat(self)
 
-    def confirm_spend(self) -> tuple[bool, bool]:
+    def confirm_spend(self, count: int = 1) -> tuple[bool, bool]:
         """(go ahead, don't ask again)."""
-        return ask_spend(self)
+        return ask_spend(self, count)
 
     def play(self, job: JobRecord) -> None:
         if job.video_path:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +36,7 @@ from luma_desktop.core.request import (
     GenerationRequest,
     Issue,
 )
+from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.draft import BUSY_REASON, EMPTY_REASON, Draft
 from luma_desktop.studio.keyframes import swap
 from luma_desktop.ui.keyframe_slot import ERROR_COLOR, KeyframeSlot, set_text_color
@@ -150,10 +152,21 @@ class PromptPanel(QWidget):
         font.setBold(True)
         font.setPointSizeF(font.pointSizeF() * 1.2)
         self.generate_button.setFont(font)
+        self.takes_spin = QSpinBox(self)
+        self.takes_spin.setRange(1, MAX_TAKES)
+        self.takes_spin.setPrefix("Takes: ")
+        self.takes_spin.setMinimumHeight(40)
+        self.takes_spin.setToolTip(
+            "How many takes of this request to run at once (one question for all of them); "
+            "compare them side by side and keep the best"
+        )
         layout.addWidget(self.cost_label)
         layout.addWidget(self.spent_label)
         layout.addWidget(self.extension_label)
-        layout.addWidget(self.generate_button)
+        row = QHBoxLayout()
+        row.addWidget(self.takes_spin)
+        row.addWidget(self.generate_button, 1)
+        layout.addLayout(row)
 
     def _connect(self) -> None:
         draft = self.draft
