@@ -55,11 +55,18 @@ class Takes:
 
     def add(self, group_id: str, local_id: str) -> None:
         """File a job (just written to the job store) as the group's next take."""
-        self._db.execute(
-            "INSERT OR REPLACE INTO takes (local_id, group_id, position) VALUES (?, ?, "
-            "(SELECT COUNT(*) FROM takes WHERE group_id = ?))",
-            (local_id, group_id, group_id),
-        )
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT OR REPLACE INTO takes (local_id, group_id, position) VALUES (?, ?, "
+                "(SELECT COUNT(*) FROM takes WHERE group_id = ?))",
+                (local_id, group_id, group_id),
+            )
+            # "Another take" grows a group past the size it was sent with.
+            self._db.execute(
+                "UPDATE take_groups SET size = MAX(size, "
+                "(SELECT COUNT(*) FROM takes WHERE group_id = ?)) WHERE group_id = ?",
+                (group_id, group_id),
+            )
 
     def group(self, group_id: str) -> TakeGroup:
         row = self._db.execute(

@@ -3,6 +3,7 @@ takes, the budget caps), opened beside the studio and closed with the window."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from PySide6.QtCore import QObject
@@ -11,6 +12,7 @@ from luma_desktop.core import budget
 from luma_desktop.core.artist_db import FILE_NAME, open_artist_db
 from luma_desktop.core.budget import Caps, Spend, Verdict
 from luma_desktop.core.craft import PromptHistory
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.takes import Takes
 from luma_desktop.studio.board_runner import BoardRunner
@@ -59,6 +61,27 @@ class Desk(QObject):
             self.takes.add(group, job.local_id)
             if job.status.active:
                 queue.track(job.local_id)
+
+    def takes_of(self, job: JobRecord) -> list[JobRecord]:
+        """The ready takes of ``job``'s group, in the order they were sent."""
+        group = self.takes.group_of(job.local_id)
+        store = self.studio.queue.engine.store
+        found = []
+        for local_id in group.takes if group else ():
+            with contextlib.suppress(KeyError):
+                take = store.get(local_id)
+                if take.status is JobStatus.READY and take.video_path:
+                    found.append(take)
+        return found
+
+    def group_for(self, job: JobRecord) -> str:
+        """``job``'s group; a clip made alone becomes the first take of a new one."""
+        group = self.takes.group_of(job.local_id)
+        if group is not None:
+            return group.group_id
+        group_id = self.takes.new_group(job.prompt, 1)
+        self.takes.add(group_id, job.local_id)
+        return group_id
 
     def close(self) -> None:
         """Idempotent: the window may be closed more than once."""

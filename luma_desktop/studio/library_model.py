@@ -82,8 +82,14 @@ class LibraryModel(QAbstractListModel):
         self._titles: dict[str, str] = {}  # what tells each tile apart from its siblings
         self._text = ""
         self._statuses: tuple[JobStatus, ...] = ()
+        self._only: set[str] | None = None  # a marks filter (rated, kept); None: all
 
     # -- queries ------------------------------------------------------------------------
+
+    def set_only(self, local_ids: set[str] | None) -> None:
+        """Show only these clips (the ratings and kept filter); None shows all."""
+        self._only = local_ids
+        self.reload()
 
     def reload(self, text: str | None = None, statuses: Sequence[JobStatus] | None = None) -> None:
         """Search by prompt text and filter by status (both optional, both kept)."""
@@ -93,6 +99,8 @@ class LibraryModel(QAbstractListModel):
             self._statuses = tuple(statuses)
         self.beginResetModel()
         self._rows = self._store.search(self._text, self._statuses)
+        if self._only is not None:
+            self._rows = [r for r in self._rows if r.local_id in self._only]
         self._titles = self._titles_of(self._rows)
         self.endResetModel()
 

@@ -47,6 +47,10 @@ DELETE_TEXT = (
     "Delete {what} from the library? {their} video {files} removed from disk. "
     "This cannot be undone."
 )
+# (label, at least this many stars, kept only)
+MARK_FILTERS = (("All clips", 0, False), ("Kept", 0, True), ("★★★ and up", 3, False),
+                ("★★★★★", 5, False))  # fmt: skip
+
 _TIPS = {
     "Play": "Play this clip in the player (Enter)",
     "Extend forward": f"New clip that continues this one ({PRICE_TOKENS:,} tokens)",
@@ -56,6 +60,8 @@ _TIPS = {
     "Play chain": "Play this clip with the clips it extends and that extend it, in order",
     "Reuse parameters": "Put this clip's prompt and settings back in the prompt panel",
     "Export…": "Save this clip as MP4, ProRes, GIF, WebP or PNG frames",
+    "Another take": "The same request again, as one more take of this clip's group",
+    "Compare takes…": "The takes of this clip's group side by side, in sync; keep one",
     "Export chain…": "Join the chain into one file, or hand it to an editor as a timeline",
     "Reveal in file manager": "Show the clip's folder in the file manager",
     "Delete from library…": "Remove the finished clips and their files (Delete)",
@@ -76,6 +82,9 @@ class LibraryPanel(QWidget):
     reuse_requested = Signal(object)  # JobRecord
     play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
     export_requested = Signal(list)  # list[JobRecord]: one clip, or a chain in play order
+    another_take_requested = Signal(object)  # JobRecord whose request runs once more
+    compare_requested = Signal(list)  # list[JobRecord]: a group's takes
+    rate_requested = Signal(list, int)  # (list[JobRecord], stars 0-5)
     deleted = Signal(object)  # the JobRecord deleted
 
     def __init__(self, model: LibraryModel, parent: QWidget | None = None) -> None:
@@ -88,6 +97,10 @@ class LibraryPanel(QWidget):
         self.search_edit = QLineEdit(self)
         self.status_combo = QComboBox(self)
         self.count_label = QLabel(self)
+        self.marks_combo = QComboBox(self)
+        # Set by the window: the takes of a clip's group, and the clips with given marks.
+        self.takes_of: Callable[[JobRecord], list[JobRecord]] = lambda job: []
+        self.marked: Callable[[int, bool], set[str]] | None = None
         self.view = LibraryGrid(model, self)
         self.lineage = LineageStrip(model, self)
         self.lineage_label = self.lineage.label
@@ -116,6 +129,10 @@ class LibraryPanel(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.search_edit, 1)
         top.addWidget(self.status_combo)
+        for label, _stars, _kept in MARK_FILTERS:
+            self.marks_combo.addItem(label)
+        self.marks_combo.setToolTip("Show only kept or rated clips (rate a clip with keys 0-5)")
+        top.addWidget(self.marks_combo)
         top.addWidget(self.count_label)
 
         layout = QVBoxLayout(self)
@@ -138,6 +155,11 @@ class LibraryPanel(QWidget):
         # A pending search is taken along by reload: one query, not two.
         self.status_combo.currentIndexChanged.connect(self.reload)
         QShortcut(QKeySequence.StandardKey.Find, self, self.focus_search)
+        self.marks_combo.currentIndexChanged.connect(self._apply_marks)
+        for stars in range(6):  # keys 0-5 rate the selected clips
+            key = QShortcut(QKeySequence(str(stars)), self.view)
+            key.setContext(Qt.ShortcutContext.WidgetShortcut)
+            key.activated.connect(lambda n=stars: self._rate(n))
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.search_edit)
         escape.setContext(Qt.ShortcutContext.WidgetShortcut)  # not Esc anywhere in the window
         escape.activated.connect(self.search_edit.clear)
@@ -298,6 +320,11 @@ class LibraryPanel(QWidget):
         text = f"Play chain ({len(chain)} clips)" if len(chain) > 1 else "Play chain"
         add(text, len(chain) > 1, lambda: self.play_chain_requested.emit(chain), "Play chain")
         menu.addSeparator()
+        takes = self.takes_of(one) if one is not None else []
+        add("Another take", one and one.status.terminal and one.prompt,
+            lambda: self.another_take_requested.emit(one))  # fmt: skip
+        text = f"Compare takes ({len(takes)})…" if len(takes) > 1 else "Compare takes…"
+        add(text, len(takes) > 1, lambda: self.compare_requested.emit(takes), "Compare takes…")
         add("Export…", playable, lambda: self.export_requested.emit([one]))
         add("Export chain…", len(chain) > 1, lambda: self.export_requested.emit(chain))
         menu.addSeparator()
@@ -314,6 +341,17 @@ class LibraryPanel(QWidget):
             menu = self.menu_for(jobs)
             menu.exec(where)
             menu.deleteLater()
+
+    def _rate(self, stars: int) -> None:
+        jobs = [j for j in self.selected_jobs() if j.status.terminal]
+        if jobs:
+            self.rate_requested.emit(jobs, stars)
+            self._apply_marks()
+
+    def _apply_marks(self) -> None:
+        _label, stars, kept = MARK_FILTERS[self.marks_combo.currentIndex()]
+        wanted = self.marked(stars, kept) if self.marked and (stars or kept) else None
+        self._model.set_only(wanted)
 
     def reveal(self, job: JobRecord | None) -> None:
         if job is None or not job.video_path:

@@ -28,6 +28,7 @@ from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.board_panel import BoardPanel
 from luma_desktop.ui.chain_playback import ChainPlayback
+from luma_desktop.ui.compare_view import CompareView
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
 from luma_desktop.ui.export_dialog import ExportDialog
@@ -181,6 +182,12 @@ class MainWindow(QMainWindow):
         library.reuse_requested.connect(self.reuse)
         library.play_chain_requested.connect(self.play_chain)
         library.export_requested.connect(self.export_clips)
+        library.another_take_requested.connect(self.another_take)
+        library.compare_requested.connect(self.compare)
+        library.rate_requested.connect(self._rate)
+        library.takes_of = self.desk.takes_of
+        self.prompt_panel.craft.history = lambda: self.desk.history.recent(500)
+        library.marked = lambda stars, kept: self.desk.takes.matching(stars, kept)
         self.board_panel.play_requested.connect(self.play_chain)
         self.board_panel.export_requested.connect(self.export_clips)
         library.deleted.connect(self._on_deleted)
@@ -234,6 +241,33 @@ class MainWindow(QMainWindow):
             self._playing = jobs[0]
             self.chain.play(paths)
             self.statusBar().showMessage(f"Playing a chain of {len(paths)} clips", 5000)
+
+    def another_take(self, job: JobRecord) -> bool:
+        """Re-roll a finished request: a normal action, one more take of its group (only
+        the budget and, with a real key, the spend question stand in the way)."""
+        request = GenerationRequest.from_body(dict(job.body))
+        verdict = self.desk.check(request, 1)
+        if not verdict.fits:
+            self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
+            return False
+        if Guard.SPEND in self.studio.guards.needed(request) and not self._ask(Guard.SPEND):
+            return False
+        self.desk.send_takes(request, 1, group=self.desk.group_for(job))
+        self.statusBar().showMessage("Another take is on its way.", 5000)
+        return True
+
+    def compare(self, takes: list[JobRecord]) -> CompareView:
+        group = self.desk.takes.group_of(takes[0].local_id)
+        view = CompareView(takes, group.kept if group else None, self)
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        view.keep_requested.connect(lambda job: self.desk.takes.keep(job.local_id))
+        view.show()
+        return view
+
+    def _rate(self, jobs: list[JobRecord], stars: int) -> None:
+        for job in jobs:
+            self.desk.takes.rate(job.local_id, stars)
+        self.statusBar().showMessage(f"Rated {'★' * stars or 'no stars'}", 3000)
 
     def export_clips(self, jobs: list[JobRecord]) -> ExportDialog:
         """The export dialog for one clip or a chain (it stays open while it works)."""

@@ -40,6 +40,7 @@ from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.draft import BUSY_REASON, EMPTY_REASON, Draft
 from luma_desktop.studio.keyframes import swap
 from luma_desktop.ui.keyframe_slot import ERROR_COLOR, KeyframeSlot, set_text_color
+from luma_desktop.ui.prompt_craft import PromptCraft
 
 __all__ = ["BUSY_REASON", "EMPTY_REASON", "PromptPanel"]
 
@@ -86,8 +87,10 @@ class PromptPanel(QWidget):
         self.count_label = QLabel(self)
         self.count_label.setToolTip(f"Characters in the prompt; the limit is {PROMPT_LIMIT}")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.craft = PromptCraft(self.prompt_edit, self)
         below = QHBoxLayout()
         below.addWidget(self.prompt_error, 1)
+        below.addWidget(self.craft)
         below.addWidget(self.count_label)
         layout.addWidget(self.prompt_edit, 2)
         layout.addLayout(below)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from luma_desktop.core.budget import Caps
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import PRICE_TOKENS
+from luma_desktop.ui.compare_view import CompareView
 from tests.ui.conftest import wait_until
 from tests.ui.test_end_to_end import running_window
 
@@ -66,3 +67,58 @@ async def test_the_daily_cap_refuses_a_batch_that_would_pass_it(
         panel.takes_spin.setValue(2)  # fits exactly
         qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
         await wait_until(lambda: window.studio.queue.engine.store.count() == 2, timeout=20)
+
+
+async def test_compare_keep_another_take_and_ratings(qtbot: QtBot, tmp_path: Path) -> None:
+    from tests.ui.test_library_view import action
+
+    async with running_window(tmp_path) as window:
+        panel, desk, library = window.prompt_panel, window.desk, window.library
+        store = window.studio.queue.engine.store
+        qtbot.keyClicks(panel.prompt_edit, "a kite over dunes")
+        panel.takes_spin.setValue(3)
+        qtbot.mouseClick(panel.generate_button, Qt.MouseButton.LeftButton)
+        await wait_until(lambda: len(desk.takes.groups()) == 1, timeout=20)
+        await wait_until(lambda: len(desk.takes.groups()[0].takes) == 3, timeout=20)
+        first = store.get(desk.takes.groups()[0].takes[0])
+        await wait_until(lambda: len(desk.takes_of(first)) == 3, timeout=30)
+        first = store.get(first.local_id)
+
+        menu = library.menu_for([first])
+        compare = action(menu, "Compare takes (3)")
+        assert compare.isEnabled()
+        shown: list[list[object]] = []
+        library.compare_requested.connect(shown.append)
+        compare.trigger()
+        view = window.findChild(CompareView)
+        assert view is not None
+        assert [j.local_id for j in view.takes] == list(desk.takes.groups()[0].takes)
+        assert not view.two_by_two  # three takes: one row
+        qtbot.mouseClick(view.play_button, Qt.MouseButton.LeftButton)
+        await wait_until(lambda: all(p.position() > 200 for p in view.players), timeout=20)
+        view.seek(1000)  # the one scrub bar moves every take
+        await wait_until(
+            lambda: all(abs(p.position() - view.players[0].position()) < 300 for p in view.players)
+        )
+        qtbot.mouseClick(view.keep_buttons[1], Qt.MouseButton.LeftButton)
+        assert desk.takes.groups()[0].face == view.takes[1].local_id
+        assert [b.text() for b in view.keep_buttons] == ["Keep", "Kept", "Keep"]
+        view.close()
+
+        # Another take: no warning about repeating, one more take in the same group.
+        assert window.another_take(first)
+        await wait_until(lambda: len(desk.takes.groups()[0].takes) == 4, timeout=20)
+
+        # Keys 0-5 rate the selected clips; the marks filter shows them.
+        window.side_tabs.setCurrentWidget(library)
+        library.select_job(first.local_id, reveal=True)
+        library.view.setFocus()
+        await wait_until(library.view.hasFocus)
+        qtbot.keyClick(library.view, Qt.Key.Key_4)
+        assert desk.takes.mark(first.local_id).rating == 4
+        library.marks_combo.setCurrentIndex(2)  # three stars and up
+        assert library._model.rowCount() == 1
+        library.marks_combo.setCurrentIndex(1)  # kept
+        shown_job = library._model.job_at(0)
+        assert shown_job is not None
+        assert shown_job.local_id == view.takes[1].local_id
