@@ -224,6 +224,7 @@ def test_menu_for_one_ready_clip(lib: Library) -> None:
         "Play",
         "Extend forward",
         "Extend backward",
+        "Another take",
         "Export…",
         "Reuse parameters",
         "Reveal in file manager",
@@ -240,7 +241,11 @@ def test_menu_for_failed_and_unknown_jobs(lib: Library) -> None:
     failed = lib.add(JobStatus.FAILED)
     unknown = lib.add(JobStatus.UNKNOWN)
     queued = lib.add(JobStatus.QUEUED)
-    assert enabled(lib.panel.menu_for([failed])) == {"Reuse parameters", "Delete from library…"}
+    assert enabled(lib.panel.menu_for([failed])) == {
+        "Another take",
+        "Reuse parameters",
+        "Delete from library…",
+    }
     assert enabled(lib.panel.menu_for([unknown])) == {"Reuse parameters"}
     assert enabled(lib.panel.menu_for([queued])) == {"Reuse parameters"}
     # A mixed selection deletes only what is finished.
