@@ -27,6 +27,7 @@ from luma_desktop.studio.extension import Direction
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.board_panel import BoardPanel
+from luma_desktop.ui.budget_box import BudgetBox
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.compare_view import CompareView
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
@@ -329,7 +330,18 @@ class MainWindow(QMainWindow):
             studio.settings, studio.keys, self, test_connection=studio.connection
         )
         dialog.key_changed.connect(self._key_changed)
+        self.add_budget(dialog)
         dialog.exec()
+
+    def add_budget(self, dialog: SettingsDialog) -> BudgetBox:
+        """The Budget section, above the dialog's buttons; saved when the dialog is."""
+        box = BudgetBox(self.desk.caps(), self.desk.set_caps, dialog)
+        layout = dialog.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(dialog.error_label), box)
+        dialog.accepted.connect(box.save)
+        dialog.accepted.connect(self._update_budget)
+        return box
 
     def _key_changed(self) -> None:
         if self.studio.demo:

@@ -122,3 +122,21 @@ async def test_compare_keep_another_take_and_ratings(qtbot: QtBot, tmp_path: Pat
         shown_job = library._model.job_at(0)
         assert shown_job is not None
         assert shown_job.local_id == view.takes[1].local_id
+
+
+async def test_the_budget_is_set_in_settings(qtbot: QtBot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from luma_desktop.ui.settings_dialog import SettingsDialog
+
+    async with running_window(tmp_path) as window:
+        studio = window.studio
+        dialog = SettingsDialog(studio.settings, studio.keys, window)
+        qtbot.addWidget(dialog)
+        box = window.add_budget(dialog)
+        assert box.day_spin.text() == "No cap"
+        box.day_spin.setValue(3_000_000)
+        box.board_spin.setValue(1_000_000)
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+        assert window.desk.caps() == Caps(per_day=3_000_000, per_board=1_000_000)
+        assert window.budget_label.text() == "Today 0 of 3,000,000 credits"
