@@ -21,6 +21,7 @@ from luma_desktop.core import paths
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.lock import DataDirLock
 from luma_desktop.core.logs import setup_logging
+from luma_desktop.core.policy import PollPolicy
 from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
@@ -54,6 +55,7 @@ class Options:
     base_url: str | None = None
     data_dir: Path | None = None
     sim_config: SimConfig | None = None  # demo mode's simulator (tests make it faster)
+    policy: PollPolicy | None = None  # how the engine polls (tests against a simulator)
 
 
 def wants_demo(options: Options, keys: KeyStore) -> bool:
@@ -94,6 +96,13 @@ def _open_draft(
     return draft
 
 
+def demo_policy(config: SimConfig) -> PollPolicy:
+    """The simulator renders in seconds: the unified route's poll schedule is built
+    around its render time, and polls of this machine's own server may come fast."""
+    render = config.queued_seconds + config.dreaming_seconds
+    return PollPolicy(expected_render=render, min_interval=min(3.0, max(0.02, render / 15)))
+
+
 @contextlib.asynccontextmanager
 async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIterator[Studio]:
     """Everything a window needs; raises ``DataDirLocked`` if another instance runs."""
@@ -132,6 +141,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             library if library and not demo else paths.library_dir(data),
             base_url=base_url,
             limits=settings.prefs.limits(),
+            policy=options.policy or (demo_policy(sim.config) if sim else None),
         )
         if sim is not None:
             engine.alias(DEMO_GATEWAY, sim.base_url)

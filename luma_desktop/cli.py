@@ -4,6 +4,8 @@
     python -m luma_desktop.cli status ID [ID ...]
     python -m luma_desktop.cli resume
     python -m luma_desktop.cli list
+    python -m luma_desktop.cli balance
+    python -m luma_desktop.cli generate "snow falls" --model ray-3.2 --type edit --video ID
 
 Exit codes: 0 done, 2 bad input (nothing sent), 3 the generation failed (or its
 clip could not be fetched: the id is printed, ``status``/``resume`` get a fresh
@@ -35,6 +37,7 @@ from luma_desktop.api.client import GatewayClient, checked_key
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import make_http_client
 from luma_desktop.api.text import clean_text, redact
+from luma_desktop.cli_gateway import add_generation_options, print_balance, request_options
 from luma_desktop.core import budget, paths
 from luma_desktop.core.artist_db import FILE_NAME as ARTIST_DB
 from luma_desktop.core.artist_db import open_artist_db
@@ -51,7 +54,6 @@ from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.request import (
     ASPECT_RATIOS,
     DURATIONS,
-    MODELS,
     RESOLUTIONS,
     GenerationRequest,
     ImageKeyframe,
@@ -124,6 +126,9 @@ def _setup_logging(keys: KeyStore) -> None:
         root.setLevel(logging.WARNING)
 
 
+_LOCKLESS = ("status", "balance")  # they read the gateway, never the data folder
+
+
 def _data_folder(args: argparse.Namespace) -> Path:
     return Path(args.data_dir).expanduser().absolute() if args.data_dir else paths.data_dir()
 
@@ -140,13 +145,17 @@ async def _run(args: argparse.Namespace, keys: KeyStore) -> int:
         except ApiError as exc:  # a key that cannot be sent: no job, no request
             raise CliError(exc.message, EXIT_AUTH) from None
     try:
-        lock = DataDirLock(data).acquire() if args.command != "status" else None
+        lock = DataDirLock(data).acquire() if args.command not in _LOCKLESS else None
     except DataDirLocked as exc:
         raise CliError(str(exc), EXIT_INPUT) from None
     try:
         async with make_http_client() as http:
             if args.command == "status":
                 return await _status(GatewayClient(http, args.base_url, keys.get), args.ids)
+            if args.command == "balance":
+                for line in await print_balance(GatewayClient(http, args.base_url, keys.get)):
+                    _say(line)
+                return EXIT_OK
             engine = JobEngine(
                 _open_store(data, args, out),
                 http,
@@ -211,6 +220,8 @@ def _out_folder(args: argparse.Namespace) -> Path:
 
 async def _generate(engine: JobEngine, request: GenerationRequest, wait_max: float | None) -> int:
     job = await engine.submit(request)
+    if job.status is JobStatus.UNKNOWN:  # a lost answer: the gateway's log may know
+        job = await engine.resolve_unknown(job.local_id)
     if not job.status.active:
         return _outcome([job])
     try:
@@ -252,11 +263,11 @@ async def _request_from(args: argparse.Namespace) -> GenerationRequest:
         prompt=args.prompt,
         aspect_ratio=args.aspect_ratio,
         loop=args.loop,
-        model=args.model,
         resolution=args.resolution,
         duration=args.duration,
         frame0=frames["frame0"],
         frame1=frames["frame1"],
+        **request_options(args),
     )
     try:
         return request.validated()
@@ -274,7 +285,8 @@ async def _status(client: GatewayClient, ids: list[str]) -> int:
 def _list(store: JobStore) -> int:
     for job in store.recent(limit=1000):
         prompt = clean_text(job.prompt, 50)
-        _say(f"{job.generation_id or job.local_id}  {job.status.value:<11} {prompt}")
+        route = job.route or "luma"
+        _say(f"{job.generation_id or job.local_id}  {job.status.value:<11} {route:<8} {prompt}")
     return EXIT_OK
 
 
@@ -349,9 +361,9 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("prompt")
     gen.add_argument("--aspect-ratio", choices=ASPECT_RATIOS)
     gen.add_argument("--loop", action="store_true")
-    gen.add_argument("--model", choices=MODELS)
     gen.add_argument("--resolution", choices=RESOLUTIONS)
     gen.add_argument("--duration", choices=DURATIONS)
+    add_generation_options(gen)
     for frame, what in (("--frame0", "first"), ("--frame1", "last")):
         gen.add_argument(frame, help=f"{what} frame: an image file, an http(s) URL or gen:<id>")
     gen.add_argument("--out", help="folder for the clip (default: the library)")
@@ -371,6 +383,7 @@ def _parser() -> argparse.ArgumentParser:
     status.add_argument("ids", nargs="+")
     commands.add_parser("resume", help="finish every unfinished job in the store")
     commands.add_parser("list", help="the jobs in the store, newest first")
+    commands.add_parser("balance", help="the account's balance on the gateway")
     return parser
 
 

@@ -10,16 +10,25 @@ changed) instead of the engine, so this module does not import the engine.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.download import MP4_BRANDS
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.models import Generation
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
 from luma_desktop.core.policy import PollPolicy
+
+
+class ClipSource(Protocol):
+    """Where a job's clip comes from: its route's fetch-one and the download."""
+
+    async def get(self, generation_id: str) -> Generation: ...
+    async def download(
+        self, url: str, dest: Path, progress: Callable[[int, int | None], None] | None = ...
+    ) -> Path: ...
 
 
 class DownloadLedger(Protocol):
@@ -33,7 +42,7 @@ class DownloadLedger(Protocol):
 
 class DownloadStep:
     def __init__(
-        self, ledger: DownloadLedger, client: GatewayClient, policy: PollPolicy, job: JobRecord
+        self, ledger: DownloadLedger, client: ClipSource, policy: PollPolicy, job: JobRecord
     ) -> None:
         self._ledger = ledger
         self._client = client

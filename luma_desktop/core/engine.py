@@ -18,17 +18,22 @@ from pathlib import Path
 
 import httpx
 
+from luma_desktop.api.account import Account
 from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
-from luma_desktop.api.models import Generation, State, strip_inline_data
+from luma_desktop.api.models import Generation, State
+from luma_desktop.core import lookup, submission
+from luma_desktop.core.catalogue import Route, RouteChoice, typical_seconds
 from luma_desktop.core.downloads import DownloadStep
 from luma_desktop.core.events import JobEvent, Listener
 from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
 from luma_desktop.core.naming import OutsideFolder, clip_path, remove_clip_files
 from luma_desktop.core.policy import Pacer, PollPolicy
-from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.routing import RouteBook, RouteClient, job_route
+from luma_desktop.core.schedule import UnifiedSchedule, expected_seconds
 from luma_desktop.core.store import JobStore, StoreConflict
 
 log = logging.getLogger(__name__)
@@ -39,9 +44,6 @@ _SERVER_TO_STATUS = {
     State.COMPLETED: JobStatus.DOWNLOADING,
     State.FAILED: JobStatus.FAILED,
 }
-# Refusals that say for sure the gateway did not take (nor charge) a create; a 429
-# is one too: a create answered 429 on every try was never taken.
-_DEFINITE_REFUSALS = frozenset({400, 401, 403, 404, 422, 429})
 # Errors the artist must fix; tracking pauses (the job stays active and resumes later).
 _BLOCKING = frozenset({ErrorKind.AUTH, ErrorKind.FORBIDDEN, ErrorKind.LOCAL_FILE})
 
@@ -57,6 +59,7 @@ class JobEngine:
         base_url: str,
         policy: PollPolicy | None = None,
         limits: Limits = DEFAULT_LIMITS,
+        route_choice: RouteChoice | str = RouteChoice.AUTO,
     ) -> None:
         self.store = store
         self._limits = limits
@@ -67,6 +70,9 @@ class JobEngine:
         self._api_key = api_key
         self._clients: dict[str, GatewayClient] = {}
         self._aliases: dict[str, str] = {}
+        self._route_clients: dict[tuple[str, Route], RouteClient] = {}
+        self._accounts: dict[str, Account] = {}
+        self.routes = RouteBook(route_choice)
         self._listeners: list[Listener] = []
         self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
         self._early_noticed = False
@@ -102,6 +108,9 @@ class JobEngine:
         """
         self._aliases[name] = base_url
         self._clients.pop(name, None)
+        self._accounts.pop(name, None)
+        for route in Route:
+            self._route_clients.pop((name, route), None)
 
     def client(self, base_url: str) -> GatewayClient:
         """A job is only ever polled at the base URL it was sent to."""
@@ -113,39 +122,33 @@ class JobEngine:
     def _recorded_url(self, client: GatewayClient) -> str:
         return self.base_url if self.base_url in self._aliases else client.base_url
 
+    def route_client(self, base_url: str, route: Route) -> RouteClient:
+        key = (base_url, route)
+        if key not in self._route_clients:
+            self._route_clients[key] = RouteClient(self.client(base_url), route)
+        return self._route_clients[key]
+
+    def account(self, base_url: str) -> Account:
+        """The balance and request log of a gateway (one rate window per gateway)."""
+        if base_url not in self._accounts:
+            self._accounts[base_url] = Account(self.client(base_url))
+        return self._accounts[base_url]
+
     # -- the whole life ----------------------------------------------------------------
 
     async def generate(self, request: GenerationRequest) -> JobRecord:
         job = await self.submit(request)
+        if job.status is JobStatus.UNKNOWN:
+            job = await self.resolve_unknown(job.local_id)
         return await self.track(job.local_id) if job.status.active else job
 
     async def submit(self, request: GenerationRequest) -> JobRecord:
-        """Write the job, then POST it. Retried only when the gateway surely did not take it."""
-        request.validated()
-        body = request.to_body()
-        client = self.client(self.base_url)  # checks the URL before anything is written
-        job = self.store.add(
-            base_url=self._recorded_url(client),
-            prompt=request.prompt,
-            body=strip_inline_data(body),
-            parents=request.parents(),
-            tokens=PRICE_TOKENS,
-        )
-        self.emit(JobEvent.changed(job))
-        attempt = 0
-        while True:
-            try:
-                generation = await client.create(body)
-            except ApiError as error:
-                if _may_retry_create(error) and attempt < self.policy.create_retries:
-                    await self._pause(job, error, attempt)
-                    attempt += 1
-                    continue
-                return self._create_failed(job, error, request)
-            try:
-                return self.record(job, generation)
-            except ApiError as error:  # taken, but its answer cannot be kept as it is
-                return self._end(job, JobStatus.UNKNOWN, error)
+        """Write the job, then POST it (see :mod:`luma_desktop.core.submission`)."""
+        return await submission.submit(self, request)
+
+    async def resolve_unknown(self, local_id: str) -> JobRecord:
+        """An ``unknown`` job looked up in the gateway's request log (:mod:`.lookup`)."""
+        return await lookup.resolve_unknown(self, local_id)
 
     def is_tracking(self, local_id: str) -> bool:
         return local_id in self._tracking
@@ -166,12 +169,15 @@ class JobEngine:
     async def _track(self, local_id: str) -> JobRecord:
         job = self.store.get(local_id)
         pacer = Pacer(self.policy)
+        schedule = self._schedule(job)
         attempt = 0
         while job.status.active:
             try:
                 if job.status is JobStatus.DOWNLOADING:
-                    client = self.client(job.base_url)
+                    client = self.route_client(job.base_url, job_route(job.route))
                     job = await DownloadStep(self, client, self.policy, job).run()
+                elif job_route(job.route) is Route.UNIFIED:
+                    job = await self._poll_unified(job, schedule)
                 else:
                     job = await self._poll_once(job, pacer)
                     if job.status is JobStatus.STALE and self.policy.stop_when_stale:
@@ -181,10 +187,10 @@ class JobEngine:
                 if error.kind in _BLOCKING:
                     return self._blocked(job, error)
                 if error.kind is ErrorKind.NOT_FOUND:
-                    return self._end(job, JobStatus.NOT_FOUND, error)
+                    return self.end(job, JobStatus.NOT_FOUND, error)
                 if error.kind is ErrorKind.VALIDATION or self._out_of_retries(attempt):
                     return self._blocked(job, error)
-                await self._pause(job, error, attempt)
+                await self.pause(job, error, attempt)
                 attempt += 1
                 job = self.store.get(local_id)
         return job
@@ -244,7 +250,8 @@ class JobEngine:
     async def adopt(self, local_id: str, generation_id: str) -> JobRecord:
         """An ``unknown`` job claimed by the id the artist found in the gateway's dashboard."""
         job = self.store.get(local_id)
-        generation = await self.client(job.base_url).get(generation_id)
+        client = self.route_client(job.base_url, job_route(job.route))
+        generation = await client.get(generation_id)
         job = self.record(job, generation)
         return await self.track(job.local_id) if job.status.active else job
 
@@ -265,10 +272,7 @@ class JobEngine:
     # -- steps ---------------------------------------------------------------------------
 
     async def _poll_once(self, job: JobRecord, pacer: Pacer) -> JobRecord:
-        if job.status is not JobStatus.STALE and self._past_deadline(job):
-            job = self._go_stale(job)
-        elif job.status is JobStatus.STALE and pacer.polled:
-            await self.policy.sleep(self._limits.stale_poll_interval)  # rarely, not never
+        job = await self._mind_deadline(job, pacer.polled)
         assert job.generation_id is not None
         current = _state_of(job.server_state)
         wanted = self.policy.next_wanted(current)
@@ -281,6 +285,34 @@ class JobEngine:
         pacer.answered(generation.state.priority >= wanted.priority)
         if self.policy.answered_early(elapsed, generation.state, wanted):
             self._notice_early(job)
+        return self.record(job, generation)
+
+    async def _mind_deadline(self, job: JobRecord, polled: bool) -> JobRecord:
+        if job.status is not JobStatus.STALE and self._past_deadline(job):
+            job = self._go_stale(job)
+        elif job.status is JobStatus.STALE and polled:
+            await self.policy.sleep(self._limits.stale_poll_interval)  # rarely, not never
+        return job
+
+    def _schedule(self, job: JobRecord) -> UnifiedSchedule:
+        """The unified poll schedule of ``job``'s model (see :mod:`.schedule`)."""
+        model = job.body.get("model") if isinstance(job.body, dict) else None
+        model = model if isinstance(model, str) else None
+        fallback = self.policy.expected_render or typical_seconds(model)
+        history = self.store.render_times(model, Route.UNIFIED.value) if model else []
+        return UnifiedSchedule(expected_seconds(history, fallback), self.policy.min_interval)
+
+    async def _poll_unified(self, job: JobRecord, schedule: UnifiedSchedule) -> JobRecord:
+        """No long poll on this route: wait as the schedule says, then ask once."""
+        job = await self._mind_deadline(job, polled=False)
+        assert job.generation_id is not None
+        stale = job.status is JobStatus.STALE
+        elapsed = self.policy.wall() - job.created_at
+        delay = self._limits.stale_poll_interval if stale else schedule.next_delay(elapsed)
+        await self.policy.sleep(delay)
+        async with self._poll_slots:
+            client = self.route_client(job.base_url, Route.UNIFIED)
+            generation = await client.get(job.generation_id)
         return self.record(job, generation)
 
     def _past_deadline(self, job: JobRecord) -> bool:
@@ -318,6 +350,11 @@ class JobEngine:
             changes["error_message"] = None
         if generation.video_url:
             changes["video_url"] = generation.video_url
+        if generation.credits is not None:
+            changes["cost_credits"] = generation.credits
+            changes["cost_usd"] = generation.usd
+        if generation.state is State.COMPLETED and job.render_seconds is None:
+            changes["render_seconds"] = max(0.0, self.policy.wall() - job.created_at)
         if generation.state is State.FAILED:
             changes["failure_reason"] = generation.failure_reason or "The gateway gave no reason."
         if status is JobStatus.DOWNLOADING and not job.video_path:
@@ -344,30 +381,7 @@ class JobEngine:
             self.emit(JobEvent.changed(job))
         return job
 
-    def _create_failed(
-        self, job: JobRecord, error: ApiError, request: GenerationRequest
-    ) -> JobRecord:
-        message = error.message
-        if _inline_image_refused(error, request):
-            message = (
-                "The gateway does not accept images sent from this computer inline. "
-                "Give the keyframe as a public https image link instead. " + message
-            )
-        sure = not error.request_sent or (error.status in _DEFINITE_REFUSALS)
-        if error.kind is ErrorKind.RATE_LIMITED:
-            message = (
-                "Not sent (rate limited): the gateway was busy on every try, so nothing was "
-                "taken or charged. Try again in a few minutes."
-            )
-        if sure:
-            return self._end(job, JobStatus.REFUSED, error, message)
-        message = (
-            "The gateway may or may not have taken this request (and charged for it): "
-            f"{error.message} Adopt it by id from the gateway's dashboard, or discard it."
-        )
-        return self._end(job, JobStatus.UNKNOWN, error, message)
-
-    def _end(
+    def end(
         self, job: JobRecord, status: JobStatus, error: ApiError | None, message: str = ""
     ) -> JobRecord:
         job = self.store.update(
@@ -384,7 +398,7 @@ class JobEngine:
         self.emit(JobEvent.error(job, _kind(error), error.message))
         return job
 
-    async def _pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
+    async def pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
         delay = self.policy.backoff(attempt, error.retry_after)
         log.info("job %s: %s; retrying in %.1f s", job.local_id, error.kind.value, delay)
         self.emit(JobEvent.retrying(job, _kind(error), error.message, delay))
@@ -411,18 +425,3 @@ def _state_of(server_state: str | None) -> State:
         return State(server_state) if server_state else State.QUEUED
     except ValueError:  # a row written by another version: ask from the start
         return State.QUEUED
-
-
-def _inline_image_refused(error: ApiError, request: GenerationRequest) -> bool:
-    said = error.message.lower()
-    return (
-        error.kind is ErrorKind.VALIDATION
-        and request.has_inline_images
-        and any(w in said for w in ("data:", "data uri", "url"))
-    )
-
-
-def _may_retry_create(error: ApiError) -> bool:
-    if error.kind is ErrorKind.RATE_LIMITED:
-        return True
-    return not error.request_sent and error.kind in (ErrorKind.NETWORK, ErrorKind.TIMEOUT)

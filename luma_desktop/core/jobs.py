@@ -24,6 +24,7 @@ class JobErrorKind(StrEnum):
     LINK_EXPIRED = "link_expired"  # 403 on a video link
     LOCAL_FILE = "local_file"  # disk full, folder not writable
     UNKNOWN = "unknown"  # the create's answer was lost (the app stopped, the line broke)
+    NOT_TAKEN = "not_taken"  # the gateway's log says that create failed: safe to send again
     INTERNAL = "internal"  # a stored kind this version does not know
 
     @classmethod
@@ -92,3 +93,7 @@ class JobRecord:
     error_kind: JobErrorKind | None = None
     error_message: str | None = None
     raw: Mapping[str, Any] | None = None
+    route: str | None = None  # "luma" or "unified" (a catalogue Route); None: older rows, Luma
+    cost_credits: float | None = None  # what the gateway says it cost (unified route)
+    cost_usd: float | None = None
+    render_seconds: float | None = None  # from the create to the first "completed" seen

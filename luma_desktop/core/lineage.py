@@ -26,14 +26,26 @@ def _generation_frame(body: Mapping[str, Any], frame: str) -> str | None:
     return None
 
 
+def _same(keyframe_id: str | None, generation_id: str | None) -> bool:
+    """A keyframe names the uuid part of a unified id (``<uuid>:luma/ray-2``)."""
+    if not keyframe_id or not generation_id:
+        return False
+    return keyframe_id.split(":")[0] == generation_id.split(":")[0]
+
+
 def continues(job: JobRecord) -> str | None:
     """The generation this clip continues (its frame0), if any."""
-    return _generation_frame(job.body, "frame0")
+    return _as_stored(job, _generation_frame(job.body, "frame0"))
 
 
 def leads_into(job: JobRecord) -> str | None:
     """The generation this clip leads into (its frame1), if any."""
-    return _generation_frame(job.body, "frame1")
+    return _as_stored(job, _generation_frame(job.body, "frame1"))
+
+
+def _as_stored(job: JobRecord, keyframe_id: str | None) -> str | None:
+    """The id as the gateway returned it (kept in the lineage) for a keyframe's uuid."""
+    return next((p for p in job.parents if _same(keyframe_id, p)), keyframe_id)
 
 
 @dataclass(frozen=True)
@@ -68,7 +80,9 @@ def _before(store: JobStore, clip: JobRecord) -> JobRecord | None:
     parent = continues(clip)
     if parent:
         return store.find_generation(parent)
-    return _first_ready(c for c in _children(store, clip) if leads_into(c) == clip.generation_id)
+    return _first_ready(
+        c for c in _children(store, clip) if _same(leads_into(c), clip.generation_id)
+    )
 
 
 def _after(store: JobStore, clip: JobRecord) -> JobRecord | None:
@@ -76,7 +90,9 @@ def _after(store: JobStore, clip: JobRecord) -> JobRecord | None:
     target = leads_into(clip)
     if target:
         return store.find_generation(target)
-    return _first_ready(c for c in _children(store, clip) if continues(c) == clip.generation_id)
+    return _first_ready(
+        c for c in _children(store, clip) if _same(continues(c), clip.generation_id)
+    )
 
 
 def _children(store: JobStore, clip: JobRecord) -> list[JobRecord]:

@@ -32,6 +32,12 @@ class PollPolicy:
     max_transient_retries: int | None = None  # None: keep trying (the app); the CLI sets a bound
     link_refreshes: int = 3  # fresh video links fetched in a row before giving up
     progress_step: float = 0.1  # seconds between two progress reports of one download
+    # Waits before each look in the gateway's request log for a lost create (≈ 3 min in
+    # all: its rows come from an analytics pipeline and can lag).
+    lookup_delays: tuple[float, ...] = (5.0, 10.0, 20.0, 40.0, 60.0, 60.0)
+    # A render's expected length on the unified route when the store has no history
+    # of the model; None: the catalogue's figure (demo mode and tests set their own).
+    expected_render: float | None = None
     clock: Clock = time.monotonic
     wall: Clock = time.time
     sleep: Sleep = asyncio.sleep

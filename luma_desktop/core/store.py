@@ -56,7 +56,15 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status);
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at DESC);
 """
-_SCHEMA_VERSION = 1
+# Columns added after version 1, added in place to an older store (never rebuilt).
+_ADDED_COLUMNS = (
+    ("route", "TEXT"),
+    ("cost_credits", "REAL"),
+    ("cost_usd", "REAL"),
+    ("render_seconds", "REAL"),
+)
+_SCHEMA_VERSION = 2
+_ROUTES = (None, "luma", "unified")
 _JSON_COLUMNS = frozenset({"body", "parents", "raw"})
 _COLUMNS = tuple(f.name for f in fields(JobRecord))
 _LIGHT = ", ".join(c for c in _COLUMNS if c != "raw")
@@ -105,6 +113,7 @@ class JobStore:
         tokens: int,
         status: JobStatus = JobStatus.SUBMITTING,
         generation_id: str | None = None,
+        route: str | None = None,
     ) -> JobRecord:
         """Write a new job (write-ahead: before its create request leaves)."""
         now = time.time()
@@ -119,6 +128,7 @@ class JobStore:
             created_at=now,
             updated_at=now,
             generation_id=generation_id,
+            route=route,
         )
         values = [_to_sql(name, getattr(record, name)) for name in _COLUMNS]
         marks = ", ".join("?" * len(_COLUMNS))
@@ -172,6 +182,11 @@ class JobStore:
         ).fetchone()
         return _load(row) if row else None
 
+    def find_video_url(self, url: str) -> JobRecord | None:
+        """The job whose clip was served at ``url`` (a modify/reframe source)."""
+        row = self._db.execute("SELECT * FROM jobs WHERE video_url = ? LIMIT 1", (url,)).fetchone()
+        return _load(row) if row else None
+
     def with_status(self, *statuses: JobStatus) -> list[JobRecord]:
         marks = ", ".join("?" * len(statuses))
         rows = self._db.execute(
@@ -185,6 +200,15 @@ class JobStore:
             "SELECT * FROM jobs ORDER BY created_at DESC LIMIT ? OFFSET ?", (limit, offset)
         ).fetchall()
         return _load_all(rows)
+
+    def render_times(self, model: str, route: str, limit: int = 20) -> list[float]:
+        """How long the latest clips of ``model`` (as sent) took on ``route``, newest first."""
+        rows = self._db.execute(
+            "SELECT render_seconds FROM jobs WHERE route = ? AND render_seconds IS NOT NULL "
+            "AND json_extract(body, '$.model') = ? ORDER BY created_at DESC LIMIT ?",
+            (route, model, limit),
+        ).fetchall()
+        return [float(r[0]) for r in rows if isinstance(r[0], int | float) and r[0] >= 0]
 
     def count(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0])
@@ -251,6 +275,7 @@ def _open(path: Path | str) -> sqlite3.Connection:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL: durable across app crashes
         db.executescript(_SCHEMA)
+        _migrate(db)
         db.execute(f"PRAGMA user_version={_SCHEMA_VERSION}")
         columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
         if not set(_COLUMNS) <= columns:
@@ -259,6 +284,14 @@ def _open(path: Path | str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """Version 1 → 2: the route, the cost and the render time of each job."""
+    columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
+    for name, kind in _ADDED_COLUMNS:
+        if name not in columns:
+            db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {kind}")
 
 
 def _is_corruption(exc: sqlite3.DatabaseError) -> bool:
@@ -379,4 +412,10 @@ def _from_row(row: sqlite3.Row) -> JobRecord:
     ):
         raise ValueError("unusable clip path")
     data["error_kind"] = JobErrorKind.parse(data["error_kind"])
+    if data["route"] not in _ROUTES:
+        data["route"] = None  # read as the Luma route, where every older job went
+    for number in ("cost_credits", "cost_usd", "render_seconds"):
+        value = data[number]
+        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+            data[number] = None
     return JobRecord(**data)

@@ -26,7 +26,16 @@ from typing import Any
 
 from aiohttp import web
 
-from luma_desktop.sim.gateway import CORE, COST_KEY, INFERENCE_KEY, drop, error, log_create
+from luma_desktop.sim.gateway import (
+    CORE,
+    COST_KEY,
+    INFERENCE_KEY,
+    _malformed,
+    _send_json,
+    drop,
+    error,
+    log_create,
+)
 from luma_desktop.sim.ledger import cost_of, valid_request_id
 from luma_desktop.sim.state import COMPLETED, FAILED, Job
 from luma_desktop.sim.unified_checks import validate_unified
@@ -89,6 +98,8 @@ async def get_one(request: web.Request) -> web.StreamResponse:
     if core.faults.take("drop_polls"):
         await request.read()
         return drop(request)
+    if core.faults.take("malformed_json"):
+        return _malformed()
     gen_id = request.query.get("generation_id")
     if not gen_id:
         return error(422, "generation_id is required")
@@ -96,7 +107,7 @@ async def get_one(request: web.Request) -> web.StreamResponse:
     if job is None or job.route != "unified":
         return error(404, f"generation {gen_id} not found")
     request[INFERENCE_KEY] = job.id
-    return web.json_response(render_unified(job, core.video_url(job)))
+    return await _send_json(request, render_unified(job, core.video_url(job)))
 
 
 async def balance(request: web.Request) -> web.StreamResponse:

@@ -16,6 +16,7 @@ from typing import Any
 from luma_desktop.core.catalogue import Route, model_named
 from luma_desktop.core.rules import Choice, choice_issues
 from luma_desktop.sim.validation import (
+    DATA_URL_REFUSED,
     Refusal,
     _check_frame,
     _check_image_url,
@@ -53,7 +54,7 @@ def validate_unified(
     seconds = _duration(body.get("duration"))
     _check_catalogue(body, seconds)
     if spec.generation_keyframes:
-        _check_keyframes(body.get("keyframes"), state_of)
+        _check_keyframes(body.get("keyframes"), state_of, reject_data_urls)
     else:
         _check_links(body, reject_data_urls)
     return body
@@ -99,7 +100,11 @@ def _check_catalogue(body: dict[str, Any], seconds: int | None) -> None:
         raise _unprocessable("; ".join(f"{i.field}: {i.message}" for i in issues))
 
 
-def _check_keyframes(keyframes: object, state_of: Callable[[str], str | None]) -> None:
+def _check_keyframes(
+    keyframes: object,
+    state_of: Callable[[str], str | None],
+    reject_data_urls: Callable[[], bool],
+) -> None:
     if keyframes is None:
         return
     if not isinstance(keyframes, dict):
@@ -107,6 +112,8 @@ def _check_keyframes(keyframes: object, state_of: Callable[[str], str | None]) -
     _check_unknown(keyframes, ("frame0", "frame1"), "keyframes.")
     for name, frame in keyframes.items():
         ref = _check_frame(frame, f"keyframes.{name}")
+        if ref is not None and ref[0] == "data" and reject_data_urls():
+            raise Refusal(400, f"keyframes.{name}.url: {DATA_URL_REFUSED}")
         if ref is None or ref[0] != "generation":
             continue
         gen_id = ref[1]

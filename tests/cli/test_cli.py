@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,12 @@ def run_cli(
     sim: SimServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> Callable[..., tuple[int, str, str]]:
     monkeypatch.setenv("AIMLAPI_KEY", SIM_KEY)
+    real_policy = cli.cli_policy
+    # the unified route is polled on a schedule around the render's expected length:
+    # the simulator's, not a real model's minute and a half
+    monkeypatch.setattr(
+        cli, "cli_policy", lambda: replace(real_policy(), expected_render=0.3, min_interval=0.05)
+    )
 
     def run(*args: str) -> tuple[int, str, str]:
         try:
@@ -49,12 +56,13 @@ def test_generate_prints_states_and_the_path_last(
     assert code == 0
     lines = out.strip().splitlines()
     assert any(line.endswith("queued") for line in lines)
-    assert any(line.endswith("dreaming") for line in lines)
     assert any("downloading" in line for line in lines)
     clip = Path(lines[-1])
     assert clip.parent == tmp_path / "o"
     assert clip.read_bytes()[4:8] == b"ftyp"
-    assert sim.received_bodies == [{"prompt": "a paper boat", "aspect_ratio": "9:16", "loop": True}]
+    assert sim.received_bodies == [
+        {"model": "luma/ray-2", "prompt": "a paper boat", "aspect_ratio": "9:16", "loop": True}
+    ]
 
 
 def test_failed_generation_exits_3(
@@ -230,8 +238,9 @@ def test_the_daily_cap_refuses_with_exit_2_and_budget_overrides_once(
     db = open_artist_db(paths.data_dir() / FILE_NAME)
     save_caps(db, Caps(per_day=1.5 * PRICE_TOKENS))
     db.close()
-    assert run_cli("generate", "a first clip")[0] == 0  # fits: 1 of 1.5
-    code, _out, err = run_cli("generate", "a second clip")
+    # The Luma route: its flat price is the cost (the unified route reports its own).
+    assert run_cli("generate", "a first clip", "--route", "luma")[0] == 0  # fits: 1 of 1.5
+    code, _out, err = run_cli("generate", "a second clip", "--route", "luma")
     assert code == 2
     assert "not sent" in err
     assert "(250,000 left)" in err

@@ -48,7 +48,14 @@ class Cli:
 
     def start(self, *args: str) -> subprocess.Popen[str]:
         return subprocess.Popen(
-            [sys.executable, "-m", "luma_desktop.cli", "--base-url", self.sim.base_url, *args],
+            [
+                sys.executable,
+                "-m",
+                "luma_desktop.cli",
+                "--base-url",
+                self.sim.base_url,
+                *_luma(args),
+            ],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -71,6 +78,11 @@ class Cli:
 
         self.sim.add_hook(hook)
         return killed
+
+
+def _luma(args: tuple[str, ...]) -> tuple[str, ...]:
+    """The held create and its hooks are the Luma route's: these runs go there."""
+    return (*args, "--route", "luma") if "generate" in args else args
 
 
 def _the_job(data: Path) -> tuple[JobStatus, str | None, str | None]:

@@ -41,12 +41,24 @@ def fast_policy(**overrides: object) -> PollPolicy:
         "backoff_max": 0.05,
         "resume_stagger": 0.0,
         "rng": random.Random(7),
+        "expected_render": 0.3,  # the fast simulator's render time
+        "lookup_delays": (0.01, 0.02, 0.04),
     }
     values.update(overrides)
     return PollPolicy(**values)  # type: ignore[arg-type]
 
 
 EngineFactory = Callable[..., JobEngine]
+
+
+def creates(sim: SimServer) -> int:
+    """Create requests that reached the gateway, on either route."""
+    return sim.counts["create"] + sim.counts["u_create"]
+
+
+def polls(sim: SimServer) -> int:
+    """Fetch-one requests, on either route."""
+    return sim.counts["get"] + sim.counts["u_get"]
 
 
 @pytest.fixture
@@ -59,14 +71,21 @@ def events() -> list[JobEvent]:
     return []
 
 
+@pytest.fixture(params=["luma", "unified"])
+def route(request: pytest.FixtureRequest) -> str:
+    """Every engine test runs over both routes (the engine's route setting)."""
+    return str(request.param)
+
+
 @pytest.fixture
 def make_engine(
-    http: httpx.AsyncClient, store: JobStore, tmp_path: Path, events: list[JobEvent]
+    http: httpx.AsyncClient, store: JobStore, tmp_path: Path, events: list[JobEvent], route: str
 ) -> EngineFactory:
     def make(
         sim: SimServer,
         policy: PollPolicy | None = None,
         key: str | Callable[[], str | None] | None = SIM_KEY,
+        route_choice: str | None = None,
     ) -> JobEngine:
         engine = JobEngine(
             store,
@@ -75,6 +94,7 @@ def make_engine(
             tmp_path / "library",
             base_url=sim.base_url,
             policy=policy or fast_policy(),
+            route_choice=route_choice or route,
         )
         engine.subscribe(events.append)
         return engine

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
-from tests.engine.conftest import EngineFactory
+from tests.engine.conftest import EngineFactory, creates
 
 
 async def test_generation_reaches_a_playable_file(
-    sim: SimServer, make_engine: EngineFactory, events: list[JobEvent], store: JobStore
+    sim: SimServer, make_engine: EngineFactory, events: list[JobEvent], store: JobStore, route: str
 ) -> None:
     engine = make_engine(sim)
     job = await engine.generate(GenerationRequest("a red fox in snow", aspect_ratio="16:9"))
@@ -27,7 +28,7 @@ async def test_generation_reaches_a_playable_file(
     assert video.name.endswith(f"_a-red-fox-in-snow_{(job.generation_id or '')[:8]}.mp4")
     assert video.with_suffix(".json").exists()
     assert not video.with_name(video.name + ".part").exists()
-    assert sim.counts["create"] == 1
+    assert creates(sim) == 1
     assert sim.video_requests_with_auth == 0
     statuses = [e.job.status for e in events if e.kind is EventKind.CHANGED]
     assert statuses == [
@@ -37,17 +38,28 @@ async def test_generation_reaches_a_playable_file(
         JobStatus.DOWNLOADING,
         JobStatus.READY,
     ]
-    assert store.get(job.local_id).tokens == 500_000
+    kept = store.get(job.local_id)
+    assert kept.route == route
+    if route == "luma":
+        assert kept.tokens == 500_000
+    else:  # the unified route says what it cost
+        assert (job.generation_id or "").endswith(":luma/ray-2")
+        assert kept.cost_credits == 120_000
+        assert kept.cost_usd == 0.06
+        assert sim.counts["get"] == 0  # never the other route
+    assert kept.render_seconds is not None
 
 
-async def test_long_poll_needs_one_request_per_state(
-    sim: SimServer, make_engine: EngineFactory
-) -> None:
+async def test_polls_are_few(sim: SimServer, make_engine: EngineFactory, route: str) -> None:
     engine = make_engine(sim)
     await engine.generate(GenerationRequest("a lighthouse at dusk"))
-    # queued→dreaming, dreaming→completed: two held polls; plus the link and nothing else.
-    assert sim.counts["get"] <= 3
-    assert sim.counts["create"] == 1
+    if route == "luma":
+        # queued→dreaming, dreaming→completed: two held polls; plus the link and nothing else.
+        assert sim.counts["get"] <= 3
+    else:
+        # no hold: the schedule (E = 0.3 s, floor 0.02 s) asks a bounded number of times
+        assert 1 <= sim.counts["u_get"] <= 25
+    assert creates(sim) == 1
 
 
 async def test_failed_generation_keeps_the_servers_reason(
@@ -82,7 +94,8 @@ async def test_extend_backward_forward_and_interpolate_bodies(
         )
     )
 
-    bodies = sim.received_bodies[2:]
+    bodies = [_luma_shape(b) for b in sim.received_bodies[2:]]
+    a, b = a.split(":")[0], b.split(":")[0]  # a keyframe names the uuid part
     assert bodies[0] == {
         "prompt": "go on",
         "loop": True,
@@ -101,8 +114,13 @@ async def test_extend_backward_forward_and_interpolate_bodies(
         "url": "https://images.example/end.jpg",
     }
     assert all(j.status is JobStatus.READY for j in (forward, backward, bridge, image_end))
-    assert store.get(bridge.local_id).parents == (a, b)
-    assert store.get(backward.local_id).parents == (a,)
+    assert store.get(bridge.local_id).parents == (first.generation_id, second.generation_id)
+    assert store.get(backward.local_id).parents == (first.generation_id,)
+
+
+def _luma_shape(body: dict[str, Any]) -> dict[str, Any]:
+    """A unified Ray 2 body without its model: the Luma route's body for the same request."""
+    return {k: v for k, v in body.items() if k != "model"}
 
 
 async def test_refused_request_is_recorded_not_lost(
@@ -115,7 +133,7 @@ async def test_refused_request_is_recorded_not_lost(
     assert job.status is JobStatus.REFUSED
     assert job.error_kind == "validation"
     assert "server said" in (job.error_message or "")
-    assert sim.counts["create"] == 1
+    assert creates(sim) == 1
 
 
 async def test_bad_key_is_a_definite_refusal(sim: SimServer, make_engine: EngineFactory) -> None:
@@ -129,7 +147,7 @@ async def test_no_key_sends_nothing(sim: SimServer, make_engine: EngineFactory) 
     job = await make_engine(sim, key=None).generate(GenerationRequest("anything"))
     assert job.status is JobStatus.REFUSED
     assert job.error_kind == "auth"
-    assert sim.counts["create"] == 0
+    assert creates(sim) == 0
 
 
 async def test_a_ready_clip_whose_file_vanished_downloads_again(
@@ -145,4 +163,4 @@ async def test_a_ready_clip_whose_file_vanished_downloads_again(
 
     assert again.status is JobStatus.READY
     assert clip.read_bytes()[4:8] == b"ftyp"
-    assert sim.counts["create"] == 1
+    assert creates(sim) == 1

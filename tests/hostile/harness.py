@@ -112,6 +112,8 @@ class Harness:
         argv = ["--base-url", base, "--data-dir", str(self.data), *args]
         if out and args and args[0] == "generate":
             argv += ["--out", str(self.out)]
+        if "generate" in args:
+            argv += ["--route", "luma"]  # these servers play the Luma route
         before = _files(self.root)
         tracemalloc.start()
         try:

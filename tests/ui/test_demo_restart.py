@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.bootstrap import DEMO_GATEWAY, Options, open_studio
+from luma_desktop.bootstrap import DEMO_GATEWAY, Options, demo_policy, open_studio
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.sim import SimConfig
@@ -21,7 +21,9 @@ async def test_an_interrupted_demo_job_finishes_after_a_restart(tmp_path: Path) 
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
     data = tmp_path / "data"
-    async with open_studio(Options(demo=True, data_dir=data, sim_config=SLOW)) as studio:
+    # polled as if it rendered as fast as FAST does: the job is seen dreaming at once
+    options = Options(demo=True, data_dir=data, sim_config=SLOW, policy=demo_policy(FAST))
+    async with open_studio(options) as studio:
         studio.queue.load()
         studio.queue.generate(GenerationRequest("a crane at dawn, take 2"))
         await wait_until(

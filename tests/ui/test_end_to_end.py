@@ -149,4 +149,4 @@ async def _double_submit(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.M
     await wait_signal(studio.queue.job_ready, timeout=20)
     assert asked == [True]
     assert studio.simulator is not None
-    assert studio.simulator.counts["create"] == 1
+    assert studio.simulator.counts["create"] + studio.simulator.counts["u_create"] == 1

@@ -19,6 +19,11 @@ from tests.ui.conftest import png_file, wait_signal, wait_until
 from tests.ui.test_end_to_end import running_window
 
 
+def _uuid(generation_id: str | None) -> str:
+    """A generation keyframe names the uuid part of a unified id."""
+    return (generation_id or "").split(":")[0]
+
+
 async def _ready(window: MainWindow, prompt: str) -> JobRecord:
     window.studio.queue.generate(GenerationRequest(prompt))
     (job,) = await wait_signal(window.studio.queue.job_ready, timeout=20)
@@ -67,7 +72,7 @@ async def test_extend_forward_and_backward_from_the_job_list(qtbot: QtBot, tmp_p
         assert "forward" in window.prompt_panel.extension_label.text()
         after = await _send_with_prompt(window, qtbot, "the kite climbs into the clouds")
         assert _last_body(window)["keyframes"] == {
-            "frame0": {"type": "generation", "id": clip.generation_id}
+            "frame0": {"type": "generation", "id": _uuid(clip.generation_id)}
         }
         assert after.parents == (clip.generation_id,)
 
@@ -75,7 +80,7 @@ async def test_extend_forward_and_backward_from_the_job_list(qtbot: QtBot, tmp_p
         next(a for a in menu.actions() if a.text() == "Extend backward").trigger()
         before = await _send_with_prompt(window, qtbot, "a child runs up the dune")
         assert _last_body(window)["keyframes"] == {
-            "frame1": {"type": "generation", "id": clip.generation_id}
+            "frame1": {"type": "generation", "id": _uuid(clip.generation_id)}
         }
         assert before.parents == (clip.generation_id,)
 
@@ -100,8 +105,8 @@ async def test_bridge_two_clips_from_the_library(qtbot: QtBot, tmp_path: Path) -
         assert window.prompt_panel.extension_label.text().startswith("Bridges")
         bridge = await _send_with_prompt(window, qtbot, "the day passes")
         assert _last_body(window)["keyframes"] == {
-            "frame0": {"type": "generation", "id": a.generation_id},
-            "frame1": {"type": "generation", "id": b.generation_id},
+            "frame0": {"type": "generation", "id": _uuid(a.generation_id)},
+            "frame1": {"type": "generation", "id": _uuid(b.generation_id)},
         }
         assert bridge.parents == (a.generation_id, b.generation_id)
 
@@ -129,7 +134,7 @@ async def test_image_dropped_on_a_library_clip_extends_it(qtbot: QtBot, tmp_path
         await wait_until(lambda: window.studio.frame1.keyframe is not None)
         await _send_with_prompt(window, qtbot, "it lands on the orange card")
         body = _last_body(window)["keyframes"]
-        assert body["frame0"] == {"type": "generation", "id": clip.generation_id}
+        assert body["frame0"] == {"type": "generation", "id": _uuid(clip.generation_id)}
         assert body["frame1"]["type"] == "image"
         assert body["frame1"]["url"].startswith("data:image/jpeg;base64,")
 
@@ -144,7 +149,7 @@ async def test_image_dropped_on_a_library_clip_extends_it(qtbot: QtBot, tmp_path
         await _send_with_prompt(window, qtbot, "it took off from the orange card")
         body = _last_body(window)["keyframes"]
         assert body["frame0"]["type"] == "image"
-        assert body["frame1"] == {"type": "generation", "id": clip.generation_id}
+        assert body["frame1"] == {"type": "generation", "id": _uuid(clip.generation_id)}
 
 
 async def test_clip_dragged_onto_a_slot_and_a_player_frame(qtbot: QtBot, tmp_path: Path) -> None:
@@ -164,7 +169,7 @@ async def test_clip_dragged_onto_a_slot_and_a_player_frame(qtbot: QtBot, tmp_pat
         await _send_with_prompt(window, qtbot, "the top wobbles and falls")
         body = _last_body(window)["keyframes"]
         assert body["frame0"]["url"].startswith("data:image/")
-        assert body["frame1"] == {"type": "generation", "id": clip.generation_id}
+        assert body["frame1"] == {"type": "generation", "id": _uuid(clip.generation_id)}
 
 
 async def test_tray_message_when_the_window_is_not_focused(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.bootstrap import Options, demo_policy, open_studio
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.sim import SimServer
@@ -48,7 +48,9 @@ async def test_window_adopts_a_create_lost_in_a_crash(sim: SimServer, tmp_path: 
     app.setQuitOnLastWindowClosed(False)
     keys = KeyStore()
     keys.set(SIM_KEY)
-    async with open_studio(Options(base_url=sim.base_url, data_dir=data), keys) as studio:
+    async with open_studio(
+        Options(policy=demo_policy(sim.config), base_url=sim.base_url, data_dir=data), keys
+    ) as studio:
         window = MainWindow(studio)
         window.show()
         frames = FrameCounter(window.player.video_sink())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.bootstrap import Options, demo_policy, open_studio
 from luma_desktop.core import paths
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.secrets import KeyStore
@@ -33,7 +33,7 @@ async def test_the_key_leaves_no_trace(
     data = tmp_path / "data"
     with SimServer(fast_sim_config(api_key=FAKE_KEY)) as sim:
         sim.faults.rate_limits = 1  # an error path too, with its messages and log lines
-        options = Options(base_url=sim.base_url, data_dir=data)
+        options = Options(policy=demo_policy(sim.config), base_url=sim.base_url, data_dir=data)
         async with open_studio(options, keys) as studio:
             window = MainWindow(studio)
             monkeypatch.setattr(window, "confirm_spend", lambda: (True, False))

@@ -10,7 +10,7 @@ import keyring.backends.fail
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.bootstrap import Options, open_studio, wants_demo
+from luma_desktop.bootstrap import Options, demo_policy, open_studio, wants_demo
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.secrets import KeyStore
@@ -30,7 +30,9 @@ async def real_window(
     app.setQuitOnLastWindowClosed(False)
     keys = KeyStore()
     keys.set(key)
-    options = Options(base_url=sim.base_url, data_dir=tmp_path / "data")
+    options = Options(
+        policy=demo_policy(sim.config), base_url=sim.base_url, data_dir=tmp_path / "data"
+    )
     async with open_studio(options, keys) as studio:
         window = MainWindow(studio)
         monkeypatch.setattr(window, "confirm_spend", lambda: (True, False))
@@ -79,7 +81,7 @@ async def test_rate_limit_is_shown_as_retrying(
             lambda: any(j.status is JobStatus.READY for j in window.studio.queue.model.jobs()),
             timeout=20,
         )
-        assert sim.counts["create"] == 2  # one 429, then the accepted one
+        assert sim.counts["create"] + sim.counts["u_create"] == 2  # one 429, then the accepted one
 
 
 async def test_confirmation_outside_demo_can_be_turned_off(
@@ -100,7 +102,7 @@ async def test_confirmation_outside_demo_can_be_turned_off(
         monkeypatch.setattr(window, "confirm_spend", lambda: (False, False))
         window.studio.settings.update(confirm_spend=True)
         assert window.submit(GenerationRequest("third")) is False
-        await wait_until(lambda: sim.counts["create"] == 2)
+        await wait_until(lambda: sim.counts["create"] + sim.counts["u_create"] == 2)
 
 
 async def test_demo_mode_first_start_keeps_its_own_data(tmp_path: Path) -> None:
