@@ -45,7 +45,8 @@ async def test_three_takes_after_one_question_as_one_group(
             lambda: all(store.get(t).status is JobStatus.READY for t in group.takes), timeout=30
         )
         assert desk.history.recent() == ["a heron takes off from a misty pond"]
-        assert "Today ~" in window.budget_label.text()
+        # the unified route reported what each cost (3 × 120,000): no estimate left
+        assert window.budget_label.text() == "Today 360,000 credits"
 
 
 async def test_the_daily_cap_refuses_a_batch_that_would_pass_it(
