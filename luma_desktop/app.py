@@ -20,12 +20,14 @@ from pathlib import Path
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks the first Qt binding it finds
 
 import qasync
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from luma_desktop import __version__
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.core import paths
 from luma_desktop.core.lock import DataDirLocked
+from luma_desktop.core.secrets import KeyStore
 from luma_desktop.selftest import run_selftest
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.main_window import MainWindow
@@ -57,22 +59,56 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-async def run(app: QApplication, options: Options) -> int:
+async def run(app: QApplication, options: Options, keys: KeyStore | None = None) -> int:
+    """One studio after another: entering or removing the key switches between demo and
+    real at once (the other data folder, gateway and library), without a restart."""
+    keys = keys or KeyStore(use_env=True, key_file=paths.key_file())
+    geometry = None
     try:
-        async with open_studio(options) as studio:
-            window = MainWindow(studio)
-            closed = asyncio.Event()
-            app.lastWindowClosed.connect(closed.set)
+        while True:
+            switched, geometry = await _one_studio(app, options, keys, geometry)
+            if not switched:
+                return 0
+    except DataDirLocked as exc:
+        QMessageBox.information(None, "Luma Desktop is already open", str(exc))
+        return 1
+
+
+async def _one_studio(
+    app: QApplication, options: Options, keys: KeyStore, geometry: QByteArray | None
+) -> tuple[bool, QByteArray | None]:
+    """Run one studio until its window closes (False) or asks for the other mode (True)."""
+    async with open_studio(options, keys) as studio:
+        window = MainWindow(studio)
+        if geometry is not None:
+            window.restoreGeometry(geometry)  # the same place on screen, in the other mode
+        done = asyncio.Event()
+        switched = False
+
+        def switch() -> None:
+            nonlocal switched
+            switched = True
+            done.set()
+
+        def closed() -> None:
+            done.set()
+
+        window.mode_switch_requested.connect(switch, Qt.ConnectionType.QueuedConnection)
+        app.lastWindowClosed.connect(closed)
+        try:
             window.show()
             studio.queue.load()
             settle_heap()
             if os.environ.get(STARTUP_PROBE_ENV):
-                QTimer.singleShot(0, lambda: _startup_probe(window, closed))
-            await closed.wait()
-    except DataDirLocked as exc:
-        QMessageBox.information(None, "Luma Desktop is already open", str(exc))
-        return 1
-    return 0
+                QTimer.singleShot(0, lambda: _startup_probe(window, done))
+            await done.wait()
+            geometry = window.saveGeometry()
+            if switched:
+                window.close()
+        finally:
+            app.lastWindowClosed.disconnect(closed)
+            window.deleteLater()
+    return switched, geometry
 
 
 def _process_age() -> float:

@@ -106,7 +106,8 @@ def demo_policy(config: SimConfig) -> PollPolicy:
 @contextlib.asynccontextmanager
 async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIterator[Studio]:
     """Everything a window needs; raises ``DataDirLocked`` if another instance runs."""
-    keys = keys or KeyStore()
+    # The window honours AIMLAPI_KEY as the command line does, and an opted-in key file.
+    keys = keys or KeyStore(use_env=True, key_file=paths.key_file())
     demo = wants_demo(options, keys)
     base = options.data_dir or paths.data_dir()
     data = paths.demo_dir(base) if demo else base
@@ -177,4 +178,5 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             data_dir=data,
             connection=ConnectionTest(functools.partial(check_connection, http), tasks, root),
             simulator=sim,
+            demo_wanted=lambda: wants_demo(options, keys),
         )

@@ -41,6 +41,11 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def key_file() -> Path:
+    """Where the API key lives when the artist opted in to a file (no keychain)."""
+    return config_dir() / "api-key"
+
+
 def demo_dir(base: Path) -> Path:
     """Demo mode keeps its own store and clips, never mixed with the real library."""
     return base / "demo"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -49,3 +50,6 @@ class Studio:
     data_dir: Path
     connection: ConnectionTest  # "Test connection" in Settings
     simulator: DemoGateway | None = None  # demo mode's gateway
+    # Whether the studio would open in demo mode now (a key entered or removed since):
+    # when it differs from ``demo``, the app reopens the studio in the other mode.
+    demo_wanted: Callable[[], bool] = lambda: False

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -49,6 +49,9 @@ DEMO_TEXT = (
 
 
 class MainWindow(QMainWindow):
+    # The key decides the mode: the app closes this studio and opens the other at once.
+    mode_switch_requested = Signal()
+
     def __init__(self, studio: Studio) -> None:
         super().__init__()
         self.studio = studio
@@ -325,13 +328,17 @@ class MainWindow(QMainWindow):
         slot.load_image(image, "frame from the player")
 
     def open_settings(self) -> None:
+        self.settings_dialog().exec()
+
+    def settings_dialog(self) -> SettingsDialog:
+        """Settings, wired to this window (a key entered or removed takes effect at once)."""
         studio = self.studio
         dialog = SettingsDialog(
             studio.settings, studio.keys, self, test_connection=studio.connection
         )
         dialog.key_changed.connect(self._key_changed)
         self.add_budget(dialog)
-        dialog.exec()
+        return dialog
 
     def add_budget(self, dialog: SettingsDialog) -> BudgetBox:
         """The Budget section, above the dialog's buttons; saved when the dialog is."""
@@ -344,11 +351,10 @@ class MainWindow(QMainWindow):
         return box
 
     def _key_changed(self) -> None:
-        if self.studio.demo:
-            self.demo_banner.show_info(
-                "Key saved. Restart Luma Desktop to leave demo mode and use your real library."
-            )
-        else:
+        if self.studio.demo_wanted() != self.studio.demo:
+            # A key entered in demo mode, or the last key removed: the other mode, now.
+            self.mode_switch_requested.emit()
+        elif not self.studio.demo:
             self.studio.queue.retry_paused()
             self.studio.errors.clear()
 

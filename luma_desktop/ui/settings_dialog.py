@@ -4,6 +4,8 @@ address, the download folder, the proxy, and whether to ask before spending toke
 
 from __future__ import annotations
 
+import sys
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -29,6 +31,20 @@ from luma_desktop.ui.error_banner import AMBER, GREEN, RED, set_text_color
 NO_KEYCHAIN_TEXT = (
     "This computer has no keychain: the key is kept in memory for this session only "
     "and must be entered again next time."
+)
+LINUX_KEYCHAIN_HELP = (
+    "To keep it safely, install and unlock a keychain (a Secret Service such as GNOME "
+    "Keyring: sudo apt install gnome-keyring; or KWallet), then open Luma Desktop again."
+)
+KEY_FILE_CHOICE = "Keep the key in a file only my user account can read"
+KEY_FILE_TIP = (
+    "The key is written, unencrypted, to {path}, with permissions that let only your "
+    "user account read it. Anyone who can sign in as you, or read your backups, can "
+    "read it too. Unticked, the key is forgotten when Luma Desktop closes."
+)
+ENV_KEY_TEXT = (
+    "The key in use comes from the AIMLAPI_KEY environment variable; it wins over a "
+    "stored key while it is set."
 )
 PROXY_PLACEHOLDER = "http://proxy.studio.lan:3128"
 
@@ -98,10 +114,19 @@ class SettingsDialog(QDialog):
         self.remove_key_button.setToolTip("Delete the stored key from this computer")
         self.remove_key_button.clicked.connect(self._remove_key)
         self.key_where_label = _note("", self)
-        self.keychain_notice = QLabel(NO_KEYCHAIN_TEXT, self)
+        no_keychain = not self._keys.keychain_available
+        help_text = f" {LINUX_KEYCHAIN_HELP}" if sys.platform.startswith("linux") else ""
+        self.keychain_notice = QLabel(NO_KEYCHAIN_TEXT + help_text, self)
         self.keychain_notice.setWordWrap(True)
         set_text_color(self.keychain_notice, AMBER)
-        self.keychain_notice.setVisible(not self._keys.keychain_available)
+        self.keychain_notice.setVisible(no_keychain)
+        # Without a keychain, a key file is the artist's explicit choice, never a default.
+        self.key_file_check = QCheckBox(KEY_FILE_CHOICE, self)
+        self.key_file_check.setToolTip(KEY_FILE_TIP.format(path=self._keys.key_file))
+        self.key_file_note = _note(KEY_FILE_TIP.format(path=self._keys.key_file), self)
+        self.key_file_check.setChecked(self._keys.in_file)
+        for widget in (self.key_file_check, self.key_file_note):
+            widget.setVisible(no_keychain and self._keys.key_file is not None)
 
     def _build_fields(self) -> None:
         self.base_url_edit = QLineEdit(self)
@@ -142,7 +167,9 @@ class SettingsDialog(QDialog):
         key_row.addWidget(self.key_edit, 1)
         key_row.addWidget(self.key_show_button)
         key_row.addWidget(self.remove_key_button)
-        key_box = _column(self.key_where_label, self.keychain_notice)
+        key_box = _column(
+            self.key_where_label, self.keychain_notice, self.key_file_check, self.key_file_note
+        )
         key_box.insertLayout(0, key_row)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.download_edit, 1)
@@ -193,10 +220,13 @@ class SettingsDialog(QDialog):
         stored = self._keys.get() is not None
         where = self._keys.where
         self.key_edit.setPlaceholderText(f"•••• stored in {where}" if stored else "No key stored")
-        self.key_where_label.setText(f"The key is kept in {where}.")
+        if self._keys.from_env:
+            self.key_where_label.setText(ENV_KEY_TEXT)
+        else:
+            self.key_where_label.setText(f"The key is kept in {where}.")
         # Without a keychain the amber notice already says where, in more words.
-        self.key_where_label.setVisible(self._keys.keychain_available)
-        self.remove_key_button.setEnabled(stored)
+        self.key_where_label.setVisible(self._keys.keychain_available or self._keys.in_file)
+        self.remove_key_button.setEnabled(stored and not self._keys.from_env)
 
     # -- key -----------------------------------------------------------------------------
 
@@ -275,14 +305,20 @@ class SettingsDialog(QDialog):
         super().accept()
 
     def _save_key(self) -> None:
-        key = self.key_edit.text().strip()
-        if not key or key == self._keys.get():
-            return
-        in_keychain = self._keys.set(key)
+        typed = self.key_edit.text().strip()
+        to_file = self.key_file_check.isVisible() and self.key_file_check.isChecked()
+        current = self._keys.get()
+        key = typed or current
+        if not key or (key == current and to_file == self._keys.in_file):
+            return  # nothing new: no key, or the same key kept the same way
+        if self._keys.in_file and not to_file:
+            self._keys.delete()  # the artist took the opt-in back: the file goes
+        in_keychain = self._keys.set(key, to_file=to_file)
         if not in_keychain and self._keys.keychain_available:
             # The keychain exists but refused the write (locked, denied): say so once.
             self.inform("Key kept for this session only", NO_KEYCHAIN_TEXT)
-        self.key_changed.emit()
+        if key != current:
+            self.key_changed.emit()
 
     def inform(self, title: str, text: str) -> None:
         """Tell the artist something (tests replace this)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import stat
 from pathlib import Path
 
 import keyring.backends.fail
@@ -170,7 +171,9 @@ def test_without_a_keychain_the_notice_shows_and_the_key_stays_in_memory(
     assert not keys.keychain_available
     dialog = make_dialog(qtbot, settings, keys)
     assert dialog.keychain_notice.isVisible()
-    assert dialog.keychain_notice.text() == NO_KEYCHAIN_TEXT
+    assert dialog.keychain_notice.text().startswith(NO_KEYCHAIN_TEXT)
+    assert "gnome-keyring" in dialog.keychain_notice.text()  # how to get one on Linux
+    assert not dialog.key_file_check.isVisible()  # no key file offered: none configured
     qtbot.keyClicks(dialog.key_edit, KEY)
 
     with qtbot.waitSignal(dialog.key_changed):
@@ -294,3 +297,42 @@ def test_every_control_has_a_tooltip(qtbot: QtBot, settings: Settings) -> None:
         dialog.test_button,
     ]
     assert all(control.toolTip() for control in controls)
+
+
+def test_without_a_keychain_a_key_file_is_an_explicit_opt_in(
+    qtbot: QtBot, settings: Settings, tmp_path: Path
+) -> None:
+    key_file = tmp_path / "config" / "api-key"
+    keys = KeyStore(keyring.backends.fail.Keyring(), key_file=key_file)
+    dialog = make_dialog(qtbot, settings, keys)
+    assert dialog.key_file_check.isVisible()
+    assert not dialog.key_file_check.isChecked()  # never by default
+    assert "unencrypted" in dialog.key_file_note.text()
+    assert str(key_file) in dialog.key_file_note.text()
+    qtbot.keyClicks(dialog.key_edit, KEY)
+    dialog.key_file_check.setChecked(True)
+    with qtbot.waitSignal(dialog.key_changed):
+        press_ok(qtbot, dialog)
+    assert key_file.read_text() == KEY
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    # The next session (a new key store) finds it, and says where it is.
+    again = KeyStore(keyring.backends.fail.Keyring(), key_file=key_file)
+    assert again.get() == KEY
+    assert "a file only your user account can read" in again.where
+    reopened = make_dialog(qtbot, settings, again)
+    assert reopened.key_file_check.isChecked()
+    reopened.key_file_check.setChecked(False)  # taking the opt-in back removes the file
+    press_ok(qtbot, reopened)
+    assert not key_file.exists()
+    assert again.get() == KEY  # kept for this session
+
+
+def test_settings_say_when_the_key_comes_from_the_environment(
+    qtbot: QtBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AIMLAPI_KEY", "env-key-123")
+    keys = KeyStore(use_env=True)
+    dialog = make_dialog(qtbot, settings, keys)
+    assert "AIMLAPI_KEY" in dialog.key_where_label.text()
+    assert dialog.key_where_label.isVisible()
+    assert not dialog.remove_key_button.isEnabled()  # removing would not stop it
