@@ -37,6 +37,7 @@ from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.library_view import LibraryPanel
 from luma_desktop.ui.notifier import Notifier
+from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
 from luma_desktop.ui.settings_dialog import SettingsDialog
@@ -114,10 +115,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
         layout.setSpacing(6)
+        # The demo notice is there from the start, so it may take its place in the layout;
+        # an error comes while the artist works: it floats, and nothing under it moves.
         layout.addWidget(self.demo_banner)
-        layout.addWidget(self.error_banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
+        self._floating = FloatingBanners(central, [self.error_banner])
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")

@@ -103,11 +103,16 @@ class PromptPanel(QWidget):
         self.swap_button.setAccessibleName("Swap the first and last frames")
         self.swap_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.swap_button.setFixedWidth(36)
+        # The slots keep one height, empty or filled (room for three lines of what they
+        # hold), so loading an image never takes height from the prompt being written.
+        height = self.slot0.minimumSizeHint().height() + 3 * self.fontMetrics().lineSpacing()
+        for slot in (self.slot0, self.slot1):
+            slot.setFixedHeight(height)
         row = QHBoxLayout()
         row.addWidget(self.slot0, 1)
         row.addWidget(self.swap_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.slot1, 1)
-        layout.addLayout(row, 1)
+        layout.addLayout(row)
         self.frame_error = _error_label(self)
         layout.addWidget(self.frame_error)
 

@@ -1,0 +1,56 @@
+"""A layout that holds still: errors float over the content, slots never shrink the prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QApplication, QWidget
+from pytestqt.qtbot import QtBot
+
+from luma_desktop.studio.errors import user_error
+from luma_desktop.ui.prompt_panel import PromptPanel
+from tests.ui.conftest import wait_until
+from tests.ui.test_end_to_end import running_window
+from tests.ui.test_prompt_panel import WAIT_MS, _png, panel
+
+__all__ = ["panel"]  # the fixture, shared
+
+
+def where(widget: QWidget) -> tuple[QPoint, int, int]:
+    return widget.mapToGlobal(QPoint(0, 0)), widget.width(), widget.height()
+
+
+async def test_an_error_banner_moves_nothing_under_the_pointer(tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        targets = [window.prompt_panel.prompt_edit, window.prompt_panel.generate_button]
+        targets += [window.player, window.side_tabs]
+        before = [where(w) for w in targets]
+        window.studio.errors.report(
+            user_error("network", "Could not connect to the gateway", retry_in=4)
+        )
+        banner = window.error_banner
+        # Checked on a timer: the posted layout requests have run by then.
+        await wait_until(lambda: banner.isVisible() and banner.height() > 20)
+        assert banner.isVisible()
+        assert banner.height() > 20
+        assert banner.width() > window.width() // 2  # across the window, readable
+        assert [where(w) for w in targets] == before  # before: everything 45 px lower
+        window.studio.errors.clear()
+        await wait_until(lambda: not banner.isVisible())
+        assert [where(w) for w in targets] == before
+
+
+def test_filled_slots_do_not_shrink_the_prompt(
+    qtbot: QtBot, panel: PromptPanel, tmp_path: Path
+) -> None:
+    panel.resize(380, 700)  # where the prompt lost 10 px before
+    QApplication.processEvents()
+    height = panel.prompt_edit.height()
+    panel.frame0.load_file(_png(tmp_path / "first.png"))
+    panel.frame1.load_file(_png(tmp_path / "last.png"))
+    qtbot.waitUntil(lambda: not panel.frame0.busy and not panel.frame1.busy, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: bool(panel.frame1.label), timeout=WAIT_MS)
+    QApplication.processEvents()
+    assert panel.slot1.detail_label.isVisible()
+    assert panel.prompt_edit.height() == height
