@@ -13,6 +13,7 @@ from typing import BinaryIO
 import httpx
 
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.api.formats import HEAD_BYTES, sniff
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits, MiB
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
@@ -150,11 +151,23 @@ def _span(response: httpx.Response, offset: int) -> tuple[int, int | None]:
 
 
 def _check_video(path: Path) -> None:
+    """Recognised by content (:mod:`.formats`); anything else is refused for good:
+    the generation is finished, so fetching it again would give the same bytes."""
     with path.open("rb") as f:
-        head = f.read(12)
-    if len(head) < 8 or head[4:8] not in MP4_BRANDS:
+        head = f.read(HEAD_BYTES)
+    if not sniff(head).usable:
         path.unlink(missing_ok=True)
-        raise ApiError(ErrorKind.SERVER, "The video link did not give an MP4 video.")
+        raise ApiError(
+            ErrorKind.UNUSABLE,
+            "The gateway's link gave a file that is no video or frames Luma Desktop can use "
+            f"({_shown(head)}). It was not kept and will not be fetched again.",
+        )
+
+
+def _shown(head: bytes) -> str:
+    """The first bytes, printable, for the message (a web page, an error text…)."""
+    text = "".join(chr(b) if 32 <= b < 127 else "." for b in head[:16])
+    return f"it starts with “{text}”" if head else "it is empty"
 
 
 def local_file_error(exc: OSError, path: Path) -> ApiError:

@@ -20,6 +20,7 @@ class ErrorKind(StrEnum):
     TIMEOUT = "timeout"  # no answer in time
     LINK_EXPIRED = "link_expired"  # 403 on a video link: fetch the generation again
     LOCAL_FILE = "local_file"  # disk full, folder not writable
+    UNUSABLE = "unusable"  # the link gave something that is no video nor frames: final
 
 
 class ApiError(Exception):

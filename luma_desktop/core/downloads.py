@@ -14,8 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from luma_desktop.api.download import MP4_BRANDS
+from luma_desktop.api.download import local_file_error
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.api.formats import sniff_file
 from luma_desktop.api.models import Generation
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
@@ -37,6 +38,7 @@ class DownloadLedger(Protocol):
     def record(self, job: JobRecord, generation: Generation) -> JobRecord: ...
     def drop_link(self, job: JobRecord) -> JobRecord: ...
     def mark_downloaded(self, job: JobRecord) -> JobRecord: ...
+    def moved(self, job: JobRecord, path: Path) -> JobRecord: ...
     def report_progress(self, job: JobRecord, done: int, total: int | None) -> None: ...
 
 
@@ -56,10 +58,29 @@ class DownloadStep:
         dest = _checked_destination(Path(job.video_path))
         if not _is_complete_video(dest):
             await self._fetch(dest)
+        dest = self._real_name(dest)
         # The sidecar is a convenience for pipelines; the clip is what matters.
         with contextlib.suppress(OSError, OutsideFolder):
             write_sidecar(dest, _sidecar(self._job))
-        return self._ledger.mark_downloaded(job)
+        return self._ledger.mark_downloaded(self._job)
+
+    def _real_name(self, dest: Path) -> Path:
+        """The clip under the extension of what it really is (a ProRes ``.mov``, a
+        ``.webm``, an ``.exr`` frame, a ``.zip`` of frames), never a ``.mp4`` label."""
+        real = sniff_file(str(dest)).extension
+        if not real or dest.suffix.lower() == real:
+            return dest
+        target = dest.with_suffix(real)
+        n = 2
+        while target.exists():
+            target = dest.with_name(f"{dest.stem}-{n}{real}")
+            n += 1
+        try:
+            dest.replace(target)
+        except OSError as exc:
+            raise local_file_error(exc, target) from exc
+        self._job = self._ledger.moved(self._job, target)
+        return target
 
     async def _fetch(self, dest: Path) -> None:
         job = self._job
@@ -108,11 +129,7 @@ def _checked_destination(dest: Path) -> Path:
 
 def _is_complete_video(path: Path) -> bool:
     """A clip already renamed into place (the app stopped before recording it)."""
-    try:
-        with path.open("rb") as f:
-            return f.read(8)[4:8] in MP4_BRANDS
-    except OSError:
-        return False
+    return sniff_file(str(path)).usable
 
 
 def _sidecar(job: JobRecord) -> dict[str, object]:
@@ -124,4 +141,7 @@ def _sidecar(job: JobRecord) -> dict[str, object]:
         "parents": list(job.parents),
         "created_at": job.created_at,
         "estimated_tokens": job.tokens,
+        "route": job.route or "luma",
+        "cost_credits": job.cost_credits,
+        "cost_usd": job.cost_usd,
     }

@@ -186,6 +186,8 @@ class JobEngine:
             except ApiError as error:
                 if error.kind in _BLOCKING:
                     return self._blocked(job, error)
+                if error.kind is ErrorKind.UNUSABLE:  # final: the same bytes every time
+                    return self.end(job, JobStatus.FAILED, error)
                 if error.kind is ErrorKind.NOT_FOUND:
                     return self.end(job, JobStatus.NOT_FOUND, error)
                 if error.kind is ErrorKind.VALIDATION or self._out_of_retries(attempt):
@@ -260,6 +262,10 @@ class JobEngine:
     def drop_link(self, job: JobRecord) -> JobRecord:
         """The video link expired: forget it (no event, nothing the artist sees)."""
         return self.store.update(job.local_id, video_url=None)
+
+    def moved(self, job: JobRecord, path: Path) -> JobRecord:
+        """The clip now lives at ``path`` (saved under its real extension)."""
+        return self.store.update(job.local_id, video_path=str(path))
 
     def mark_downloaded(self, job: JobRecord) -> JobRecord:
         job = self.store.update(job.local_id, status=JobStatus.READY)

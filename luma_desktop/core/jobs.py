@@ -23,6 +23,7 @@ class JobErrorKind(StrEnum):
     TIMEOUT = "timeout"  # no answer in time
     LINK_EXPIRED = "link_expired"  # 403 on a video link
     LOCAL_FILE = "local_file"  # disk full, folder not writable
+    UNUSABLE = "unusable"  # the clip is no video nor frames the app can use: final
     UNKNOWN = "unknown"  # the create's answer was lost (the app stopped, the line broke)
     NOT_TAKEN = "not_taken"  # the gateway's log says that create failed: safe to send again
     INTERNAL = "internal"  # a stored kind this version does not know

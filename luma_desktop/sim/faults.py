@@ -45,6 +45,7 @@ class Faults:
     drop_download_after: int | None = None  # next download: drop after N body bytes (once)
     pause_download_after: int | None = None  # next download: pause after N bytes (once)
     drip_bytes_per_second: int | None = None  # video bodies are sent at this rate
+    delivery_bytes: bytes | None = None  # every video link serves these bytes (HDR, EXR, junk)
     big_payload_bytes: int | None = None  # serve a deterministic payload of this size
 
     fired: Counter[str] = field(default_factory=Counter, repr=False, compare=False)

@@ -1,0 +1,117 @@
+"""Clips of every delivery format, made with a real FFmpeg at test time (imageio-ffmpeg):
+recognised by content, saved under their real extension, refused plainly where they
+must be, and never downloaded again in a loop."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+import imageio_ffmpeg
+import pytest
+
+from luma_desktop.api.formats import EXR, MKV, MOV, MP4, UNUSABLE, WEBM, ZIP, Delivery, sniff
+from luma_desktop.core.jobs import JobStatus
+from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.store import JobStore
+from luma_desktop.sim import SimServer
+from tests.engine.conftest import EngineFactory
+
+# name: (output file, FFmpeg output options, what it is)
+ENCODES: dict[str, tuple[str, list[str], Delivery]] = {
+    "h264 mp4": ("a.mp4", ["-c:v", "libx264", "-pix_fmt", "yuv420p"], MP4),
+    "10-bit hevc mp4": (
+        "b.mp4",
+        ["-c:v", "libx265", "-pix_fmt", "yuv420p10le", "-tag:v", "hvc1"],
+        MP4,
+    ),
+    "prores mov": ("c.mov", ["-c:v", "prores_ks", "-profile:v", "3"], MOV),
+    "vp9 10-bit webm": ("d.webm", ["-c:v", "libvpx-vp9", "-pix_fmt", "yuv420p10le"], WEBM),
+    "ffv1 mkv": ("e.mkv", ["-c:v", "ffv1"], MKV),
+    "exr frame": ("f.exr", ["-frames:v", "1", "-c:v", "exr", "-pix_fmt", "gbrpf32le"], EXR),
+}
+
+
+def _encode(folder: Path, name: str, options: list[str]) -> bytes:
+    out = folder / name
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            *("-hide_banner", "-loglevel", "error", "-f", "lavfi"),
+            *("-i", "testsrc2=size=64x36:rate=12:duration=0.25"),
+            *options,
+            "-y",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    return out.read_bytes()
+
+
+def _frames_zip(folder: Path) -> bytes:
+    png = _encode(folder, "frame.png", ["-frames:v", "1"])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(3):
+            archive.writestr(f"frames/{i:04d}.png", png)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def deliveries(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[bytes, Delivery]]:
+    folder = tmp_path_factory.mktemp("encodes")
+    made = {name: (_encode(folder, out, opts), kind) for name, (out, opts, kind) in ENCODES.items()}
+    made["zip of png frames"] = (_frames_zip(folder), ZIP)
+    made["an html error page"] = (b"<!doctype html><title>502</title>" + b"x" * 2000, UNUSABLE)
+    return made
+
+
+@pytest.fixture
+def route() -> str:
+    return "unified"  # the route Ray 3.2's HDR and EXR deliveries come from
+
+
+def test_each_format_is_recognised_by_its_content(
+    deliveries: dict[str, tuple[bytes, Delivery]],
+) -> None:
+    for name, (data, kind) in deliveries.items():
+        assert sniff(data[:64]) == kind, name
+
+
+@pytest.mark.parametrize(
+    "name", [*ENCODES, "zip of png frames"], ids=[*ENCODES, "zip of png frames"]
+)
+async def test_a_delivery_is_saved_under_its_real_extension(
+    name: str,
+    deliveries: dict[str, tuple[bytes, Delivery]],
+    sim: SimServer,
+    make_engine: EngineFactory,
+    store: JobStore,
+) -> None:
+    data, kind = deliveries[name]
+    sim.faults.delivery_bytes = data
+    job = await make_engine(sim).generate(GenerationRequest("an hdr sunrise"))
+    assert job.status is JobStatus.READY, job.error_message
+    clip = Path(job.video_path or "")
+    assert clip.suffix == kind.extension
+    assert clip.read_bytes() == data
+    assert not clip.with_suffix(".mp4").exists() or kind is MP4
+    assert clip.with_suffix(".json").exists()
+    assert store.ready_with_missing_files() == []  # the store knows the new name
+
+
+async def test_an_unusable_delivery_is_refused_once_in_plain_words(
+    deliveries: dict[str, tuple[bytes, Delivery]], sim: SimServer, make_engine: EngineFactory
+) -> None:
+    sim.faults.delivery_bytes = deliveries["an html error page"][0]
+    job = await make_engine(sim).generate(GenerationRequest("a broken link"))
+    assert job.status is JobStatus.FAILED
+    assert job.error_kind == "unusable"
+    assert "no video or frames" in (job.error_message or "")
+    assert "<!doctype" in (job.error_message or "")
+    assert sim.counts["video"] == 1  # refused, not fetched again
+    assert not list(Path(job.video_path or "/nonexistent").parent.glob("*.part"))
