@@ -170,7 +170,7 @@ async def test_key_never_appears_in_errors() -> None:
     assert error.__cause__ is None
 
 
-async def test_not_an_mp4_is_refused(tmp_path: Path) -> None:
+async def test_not_a_video_is_refused_for_good(tmp_path: Path) -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         return httpx.Response(200, stream=_Streamed(b"<html>login page</html>"))
 
@@ -178,7 +178,8 @@ async def test_not_an_mp4_is_refused(tmp_path: Path) -> None:
         client = GatewayClient(http, "https://api.gateway.test", lambda: "k")
         with pytest.raises(ApiError) as caught:
             await client.download("https://cdn.test/v.mp4", tmp_path / "v.mp4")
-    assert caught.value.kind is ErrorKind.SERVER
+    assert caught.value.kind is ErrorKind.UNUSABLE  # final: never fetched again
+    assert "login page" in caught.value.message
     assert not (tmp_path / "v.mp4").exists()
     assert not (tmp_path / "v.mp4.part").exists()
 
