@@ -30,6 +30,8 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+pytest_plugins = ["pytester"]  # tests of the test fixtures themselves
+
 SIM_KEY = "sim-key"
 
 

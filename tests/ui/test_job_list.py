@@ -63,6 +63,7 @@ def jobs(qtbot: QtBot, tmp_path: Path) -> Iterator[Fixture]:
     qtbot.addWidget(view)
     view.resize(480, 400)
     yield Fixture(store, queue, view)
+    queue.close()  # its once-a-second ticker stops with it (the leak check holds us to it)
     asyncio.run(client.aclose())  # nothing was sent: closing needs no running app loop
     store.close()
 
