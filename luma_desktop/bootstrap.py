@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject
 
 from luma_desktop.api.http import make_http_client
 from luma_desktop.core import paths
+from luma_desktop.core.catalogue import RouteChoice
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.lock import DataDirLock
 from luma_desktop.core.logs import setup_logging
@@ -69,6 +70,7 @@ def _follow_settings(engine: JobEngine, prefs: Preferences, data: Path, pinned: 
         engine.base_url = prefs.base_url
     engine.library = Path(prefs.download_dir) if prefs.download_dir else paths.library_dir(data)
     engine.limits = prefs.limits()
+    engine.routes.choice = RouteChoice(prefs.route)
 
 
 def _open_draft(
@@ -143,6 +145,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             base_url=base_url,
             limits=settings.prefs.limits(),
             policy=options.policy or (demo_policy(sim.config) if sim else None),
+            route_choice=settings.prefs.route,
         )
         if sim is not None:
             engine.alias(DEMO_GATEWAY, sim.base_url)

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.api.errors import ApiError
 from luma_desktop.api.http import check_base_url
+from luma_desktop.core.catalogue import route_choices
 from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, Limits, clip_limit
 from luma_desktop.core.paths import DEFAULT_BASE_URL, ensure_private_dir
 from luma_desktop.core.request import ASPECT_RATIOS, DURATIONS, MODELS, RESOLUTIONS
@@ -36,6 +37,7 @@ class Preferences:
     resolution: str = ""
     duration: str = ""
     max_clip_mb: int = DEFAULT_MAX_CLIP_MB  # a larger clip is refused (core/limits.py)
+    route: str = "auto"  # the gateway route (a catalogue RouteChoice): auto, luma, unified
 
     def limits(self) -> Limits:
         """The limits these preferences set (the rest are the defaults)."""
@@ -66,6 +68,7 @@ def check_preferences(prefs: Preferences) -> None:
     for name, allowed in (
         ("aspect_ratio", ASPECT_RATIOS),
         ("model", MODELS),
+        ("route", route_choices()),
         ("resolution", ("", *RESOLUTIONS)),
         ("duration", ("", *DURATIONS)),
     ):

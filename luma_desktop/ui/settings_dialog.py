@@ -9,6 +9,7 @@ import sys
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -47,6 +48,16 @@ ENV_KEY_TEXT = (
     "stored key while it is set."
 )
 PROXY_PLACEHOLDER = "http://proxy.studio.lan:3128"
+ROUTES = (
+    ("Automatic", "auto"),
+    ("Luma route (/v2/generate/video/luma-ai)", "luma"),
+    ("Unified route (/v2/video/generations)", "unified"),
+)
+ROUTE_TIP = (
+    "Automatic sends to the gateway's unified video route; if this gateway has none "
+    "(it answers 404 or 405, nothing is created) the same request goes to the Luma "
+    "route. Ray 1.6 only goes to the Luma route, Ray 3.2 only to the unified one."
+)
 
 
 def _note(text: str, parent: QWidget) -> QLabel:
@@ -143,6 +154,10 @@ class SettingsDialog(QDialog):
         self.proxy_edit.setPlaceholderText(PROXY_PLACEHOLDER)
         self.proxy_edit.setToolTip("A proxy for the gateway; empty uses the system's settings")
         self.proxy_error = _error_label(self)
+        self.route_combo = QComboBox(self)
+        for label, value in ROUTES:
+            self.route_combo.addItem(label, value)
+        self.route_combo.setToolTip(ROUTE_TIP)
         self.confirm_check = QCheckBox("Ask before spending tokens", self)
         self.confirm_check.setToolTip("Ask for a confirmation before each paid generation")
         self.test_button = QPushButton("Test connection", self)
@@ -191,6 +206,7 @@ class SettingsDialog(QDialog):
         )
         form.addRow("&Download folder:", folder_box)
         form.addRow("&Proxy:", _column(self.proxy_edit, proxy_note, self.proxy_error))
+        form.addRow("Gateway &route:", self.route_combo)
         form.addRow("", self.confirm_check)
         # The mnemonics (Alt+A, Alt+G…) need buddies; QFormLayout only sets them for widgets.
         for row, edit in enumerate(
@@ -213,6 +229,7 @@ class SettingsDialog(QDialog):
         self.download_edit.setText(prefs.download_dir)
         self.proxy_edit.setText(prefs.proxy)
         self.confirm_check.setChecked(prefs.confirm_spend)
+        self.route_combo.setCurrentIndex(max(0, self.route_combo.findData(prefs.route)))
         self._show_key_state()
 
     def _show_key_state(self) -> None:
@@ -296,6 +313,7 @@ class SettingsDialog(QDialog):
                 download_dir=self.download_edit.text().strip(),
                 proxy=self.proxy_edit.text().strip(),
                 confirm_spend=self.confirm_check.isChecked(),
+                route=str(self.route_combo.currentData()),
             )
         except InvalidSetting as exc:
             self._show_error(exc.name, str(exc))

@@ -336,3 +336,25 @@ def test_settings_say_when_the_key_comes_from_the_environment(
     assert "AIMLAPI_KEY" in dialog.key_where_label.text()
     assert dialog.key_where_label.isVisible()
     assert not dialog.remove_key_button.isEnabled()  # removing would not stop it
+
+
+def test_the_route_setting_is_saved_and_defaults_to_automatic(
+    qtbot: QtBot, settings: Settings
+) -> None:
+    dialog = make_dialog(qtbot, settings, KeyStore())
+    assert dialog.route_combo.currentData() == "auto"
+    assert "404 or 405" in dialog.route_combo.toolTip()
+    dialog.route_combo.setCurrentIndex(dialog.route_combo.findData("luma"))
+    with qtbot.waitSignal(dialog.settings_saved):
+        press_ok(qtbot, dialog)
+    assert json.loads(settings.path.read_text(encoding="utf-8"))["route"] == "luma"
+    assert settings.prefs.route == "luma"
+
+
+def test_an_unknown_route_in_the_file_falls_back_to_automatic(tmp_path: Path) -> None:
+    path = tmp_path / "config" / "settings.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps({"route": "teleport"}), encoding="utf-8")
+    settings = Settings(path)
+    assert settings.prefs.route == "auto"
+    assert any("route" in p for p in settings.problems)
