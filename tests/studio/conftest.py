@@ -26,6 +26,7 @@ from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.studio.thumbnails import ThumbnailMaker
+from tests import leaks
 
 BASE = "http://127.0.0.1:9"  # never reached: nothing here polls
 
@@ -148,3 +149,10 @@ async def queue(engine: JobEngine, root: QObject, tmp_path: Path) -> AsyncIterat
     yield queue
     await tasks.close()
     queue.close()
+
+
+@pytest.fixture(autouse=True)
+def nothing_leaks(qapp: QApplication) -> Iterator[None]:
+    """The studio's models are held to the UI tests' rule: nothing left running."""
+    with leaks.nothing_left_behind(qapp):
+        yield

@@ -53,9 +53,9 @@ def test_leaks_and_qt_warnings_fail_the_test(
 ) -> None:
     monkeypatch.setenv("PYTHONPATH", str(REPO))
     pytester.makeconftest(
-        "import tests.ui.conftest as ui\n"
+        "import tests.leaks\n"
         "from tests.ui.conftest import nothing_leaks  # noqa: F401\n"
-        "ui.THREAD_GRACE = 0.1\n"
+        "tests.leaks.THREAD_GRACE = 0.1\n"
     )
     pytester.makeini(
         "[pytest]\nqt_api = pyside6\nqt_log_level_fail = WARNING\n"
