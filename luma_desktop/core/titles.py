@@ -72,3 +72,12 @@ def distinct_titles(prompts: Sequence[str]) -> list[str]:
             title = f"Take {seen[prompt]} · {title}"
         titles.append(title)
     return titles
+
+
+def short(prompt: str, limit: int = 48) -> str:
+    """A prompt on one line, cut at a word with an ellipsis past ``limit`` characters."""
+    text = _norm(prompt)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0] or text[: limit - 1]
+    return cut + "…"

@@ -21,6 +21,7 @@ class Action(StrEnum):
     NONE = ""
     SETTINGS = "settings"  # open Settings (the key, the folder)
     RETRYING = "retrying"  # nothing to do: it retries by itself
+    RETRY = "retry"  # send the same request again (the job in ``local_id``)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class UserError:
     message: str
     action: Action = Action.NONE
     retry_in: float | None = None
+    local_id: str | None = None  # the job it is about, when there is one
 
 
 _TITLES: dict[str, tuple[str, Action]] = {
@@ -44,10 +46,18 @@ _TITLES: dict[str, tuple[str, Action]] = {
     "link_expired": ("The video link expired", Action.RETRYING),
     "local_file": ("Cannot save the clip", Action.SETTINGS),
     "unknown": ("Sent, but no answer", Action.NONE),
-    "failed": ("The clip failed", Action.NONE),
+    "failed": ("A clip failed", Action.RETRY),
     "keyframe": ("That image cannot be used", Action.NONE),
     "internal": ("Something went wrong", Action.NONE),
 }
+
+
+def failure_error(title: str, reason: str | None, local_id: str) -> UserError:
+    """One sentence naming the clip and why, said once; Retry sends the same request."""
+    why = (reason or "the gateway gave no reason").strip().rstrip(".")
+    return UserError(
+        "failed", "A clip failed", f"“{title}” failed: {why}.", Action.RETRY, None, local_id
+    )
 
 
 def user_error(kind: str, message: str, retry_in: float | None = None) -> UserError:

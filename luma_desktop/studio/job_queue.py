@@ -12,7 +12,8 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
-from luma_desktop.studio.errors import ErrorHub, user_error
+from luma_desktop.core.titles import short
+from luma_desktop.studio.errors import ErrorHub, failure_error, user_error
 from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.studio.thumbnails import ThumbnailMaker
@@ -123,7 +124,7 @@ class JobQueue(QObject):
             self.job_ready.emit(job)
             self._want_thumbnail(job)
         elif job.status is JobStatus.FAILED:
-            self._errors.report(user_error("failed", f"The clip failed: {job.failure_reason}"))
+            self._errors.report(failure_error(short(job.prompt), job.failure_reason, job.local_id))
         elif job.status in (JobStatus.REFUSED, JobStatus.UNKNOWN):
             kind = job.error_kind if job.status is JobStatus.REFUSED else "unknown"
             self._errors.report(user_error(kind or "internal", job.error_message or ""))

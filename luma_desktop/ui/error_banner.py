@@ -26,6 +26,7 @@ from luma_desktop.studio.errors import Action, UserError
 RED = "#f0625a"
 AMBER = "#e3a63b"
 GREEN = "#4fbf6a"
+SETTINGS_TIP = "Open Settings to fix this (the API key, the folders)"
 
 
 def set_text_color(widget: QWidget, color: str | QColor) -> None:
@@ -58,6 +59,7 @@ class ErrorBanner(QFrame):
     """Shows the latest :class:`UserError`; hidden when there is none."""
 
     settings_requested = Signal()
+    retry_requested = Signal(str)  # the local id of the job to send again
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -78,8 +80,8 @@ class ErrorBanner(QFrame):
         self.message_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
 
         self.action_button = QPushButton("Open Settings", self)
-        self.action_button.setToolTip("Open Settings to fix this (the API key, the folders)")
-        self.action_button.clicked.connect(self.settings_requested)
+        self.action_button.setToolTip(SETTINGS_TIP)
+        self.action_button.clicked.connect(self._act)
         self.dismiss_button = _dismiss_button(self, "Hide this message")
         self.dismiss_button.clicked.connect(self._dismiss)
 
@@ -99,7 +101,10 @@ class ErrorBanner(QFrame):
         self.title_label.setText(error.title)
         self.message_label.setText(error.message)
         self.message_label.setVisible(bool(error.message))
-        self.action_button.setVisible(error.action is Action.SETTINGS)
+        retry = error.action is Action.RETRY and error.local_id is not None
+        self.action_button.setText("Retry" if retry else "Open Settings")
+        self.action_button.setToolTip("Send the same request again" if retry else SETTINGS_TIP)
+        self.action_button.setVisible(retry or error.action is Action.SETTINGS)
         retrying = error.action is Action.RETRYING
         self.severity = "warning" if retrying else "error"
         color = AMBER if retrying else RED
@@ -109,6 +114,14 @@ class ErrorBanner(QFrame):
             "This fixes itself: it retries on its own." if retrying else "What went wrong"
         )
         self.show()
+
+    def _act(self) -> None:
+        error = self.error
+        if error is not None and error.action is Action.RETRY and error.local_id:
+            self.retry_requested.emit(error.local_id)
+            self._dismiss()
+        else:
+            self.settings_requested.emit()
 
     def clear(self) -> None:
         self.error = None

@@ -55,6 +55,7 @@ BAD_ID_TEXT = (
     "letters and digits in groups, like 1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d."
 )
 
+_RETRYABLE = frozenset({JobStatus.FAILED, JobStatus.REFUSED})
 _MENU_TIPS = {
     "Play": "Play this clip in the player (Enter)",
     "Stop tracking…": "Stop following this job; its tokens are already spent (Delete)",
@@ -62,6 +63,7 @@ _MENU_TIPS = {
     "Discard": "Forget this unanswered request (Delete)",
     "Copy generation id": "Copy the gateway's id of this job (Ctrl+C)",
     "Reuse parameters": "Put this job's prompt and settings back in the prompt panel",
+    "Retry": "Send the same request again (asks first where a generation would)",
     "Open containing folder": "Show the clip's file in the file manager",
     "Open Settings…": "This job waits for a fix in Settings (the key or the folder)",
     "Extend forward": "A new clip that continues this one (set up in the prompt panel)",
@@ -72,6 +74,7 @@ _MENU_TIPS = {
 class JobListView(QListView):
     play_requested = Signal(object)  # JobRecord, a ready clip
     reuse_requested = Signal(object)  # JobRecord, its parameters go back to the prompt panel
+    retry_requested = Signal(object)  # JobRecord, failed or refused: the same request again
     extend_requested = Signal(object, str)  # (JobRecord, "forward" | "backward")
     open_settings_requested = Signal()
 
@@ -135,6 +138,7 @@ class JobListView(QListView):
         menu.addSeparator()
         add("Copy generation id", bool(job.generation_id), self.copy_id)
         add("Reuse parameters", True, self.reuse)
+        add("Retry", status in _RETRYABLE, self.retry_requested.emit)
         add("Open containing folder", ready, self.open_folder)
         if job.error_kind and user_error(job.error_kind, "").action is Action.SETTINGS:
             menu.addSeparator()

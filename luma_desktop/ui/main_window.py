@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         self.demo_banner.action_clicked.connect(self.open_settings)
         self.job_list.play_requested.connect(self.play)
         self.job_list.reuse_requested.connect(self.reuse)
+        self.job_list.retry_requested.connect(self.retry)
+        self.error_banner.retry_requested.connect(self._retry_id)
         self.job_list.open_settings_requested.connect(self.open_settings)
         self.player.frame_requested.connect(self._use_frame)
         self._connect_extensions()
@@ -248,6 +250,26 @@ class MainWindow(QMainWindow):
             self._playing = jobs[0]
             self.chain.play(paths)
             self.statusBar().showMessage(f"Playing a chain of {len(paths)} clips", 5000)
+
+    def retry(self, job: JobRecord) -> bool:
+        """The same request again, through the same budget and questions as Generate."""
+        request = GenerationRequest.from_body(dict(job.body))
+        verdict = self.desk.check(request, 1)
+        if not verdict.fits:
+            self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
+            return False
+        guards = self.studio.guards
+        if not all(self._ask(guard) for guard in guards.needed(request)):
+            return False
+        self.desk.send_takes(request, 1)
+        guards.sent(request)
+        self.statusBar().showMessage("Sent again. You can keep working while it dreams.", 5000)
+        return True
+
+    def _retry_id(self, local_id: str) -> None:
+        job = self.studio.library.find(local_id)
+        if job is not None:
+            self.retry(job)
 
     def another_take(self, job: JobRecord) -> bool:
         """Re-roll a finished request: a normal action, one more take of its group (only

@@ -152,7 +152,7 @@ def test_thumbnail_is_cached_and_scaled_for_the_screen(tmp_path: Path, qtbot: Qt
         (JobStatus.DREAMING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
         (JobStatus.DOWNLOADING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
         (JobStatus.UNKNOWN, {"Stop tracking…", "Adopt by id…", "Discard", "Reuse parameters"}),
-        (JobStatus.FAILED, {"Copy generation id", "Reuse parameters"}),
+        (JobStatus.FAILED, {"Copy generation id", "Reuse parameters", "Retry"}),
         (JobStatus.ABANDONED, {"Copy generation id", "Reuse parameters"}),
     ],
 )
