@@ -27,6 +27,7 @@ from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimConfig, SimServer
+from luma_desktop.studio.balance import BalanceModel
 from luma_desktop.studio.connection import ConnectionTest, check_connection
 from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.errors import ErrorHub
@@ -182,4 +183,5 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             connection=ConnectionTest(functools.partial(check_connection, http), tasks, root),
             simulator=sim,
             demo_wanted=lambda: wants_demo(options, keys),
+            balance=BalanceModel(engine, tasks, parent=root),
         )

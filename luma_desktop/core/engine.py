@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from luma_desktop.api.account import Account
+from luma_desktop.api.account import Account, Balance
 from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
@@ -127,6 +127,10 @@ class JobEngine:
         if key not in self._route_clients:
             self._route_clients[key] = RouteClient(self.client(base_url), route)
         return self._route_clients[key]
+
+    async def balance(self) -> Balance:
+        """The balance of the account at the gateway new jobs go to."""
+        return await self.account(self.base_url).balance()
 
     def account(self, base_url: str) -> Account:
         """The balance and request log of a gateway (one rate window per gateway)."""

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.studio.balance import BalanceModel
 from luma_desktop.studio.connection import ConnectionTest
 from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.errors import ErrorHub
@@ -53,3 +54,4 @@ class Studio:
     # Whether the studio would open in demo mode now (a key entered or removed since):
     # when it differs from ``demo``, the app reopens the studio in the other mode.
     demo_wanted: Callable[[], bool] = lambda: False
+    balance: BalanceModel | None = None  # the account's balance for the status bar

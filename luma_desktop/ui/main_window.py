@@ -154,6 +154,18 @@ class MainWindow(QMainWindow):
         self.budget_label.setToolTip("Spent today (~ while part is an estimate) and the daily cap")
         bar.addPermanentWidget(self.budget_label)
         self._update_budget()
+        self.balance_label = QLabel()
+        self.balance_label.setToolTip(
+            "The account's balance at the gateway, refreshed after a clip finishes "
+            "(at most once a minute)"
+        )
+        bar.addPermanentWidget(self.balance_label)
+
+    def _show_balance(self, text: str, low: bool) -> None:
+        self.balance_label.setText(text)
+        self.balance_label.setVisible(bool(text))
+        # amber when the gateway itself says the balance is low
+        self.balance_label.setStyleSheet("color: #b07a1e; font-weight: bold;" if low else "")
 
     def _update_budget(self) -> None:
         self.budget_label.setText(budget.status_text(self.desk.spent_today(), self.desk.caps()))
@@ -162,6 +174,11 @@ class MainWindow(QMainWindow):
         queue, errors = self.studio.queue, self.studio.errors
         self.prompt_panel.generate_requested.connect(self.submit)
         queue.job_ready.connect(self._on_job_ready)
+        balance = self.studio.balance
+        if balance is not None:
+            balance.changed.connect(self._show_balance)
+            queue.job_ready.connect(lambda _job: balance.refresh())
+            balance.refresh(force=True)
         queue.job_changed.connect(lambda job: self._update_budget())
         if self.studio.demo:
             self.prompt_panel.spent_label.setText("Demo mode: no tokens are spent")

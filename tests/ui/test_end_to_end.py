@@ -150,3 +150,12 @@ async def _double_submit(window: MainWindow, qtbot: QtBot, monkeypatch: pytest.M
     assert asked == [True]
     assert studio.simulator is not None
     assert studio.simulator.counts["create"] + studio.simulator.counts["u_create"] == 1
+
+
+async def test_the_balance_shows_in_the_status_bar(tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        await wait_until(lambda: window.balance_label.text().startswith("Balance "))
+        assert "credits" in window.balance_label.text()
+        sim = window.studio.simulator
+        assert sim is not None
+        assert sim.counts["balance"] == 1
