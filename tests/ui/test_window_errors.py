@@ -67,9 +67,11 @@ async def test_bad_key_says_check_your_key_with_the_settings_action(
 async def test_rate_limit_is_shown_as_retrying(
     tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim.faults.rate_limits = 1
-    sim.faults.retry_after = 1
     async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
+        # the window asks for the balance first: the 429 is for the create
+        await wait_until(lambda: bool(window.balance_label.text()))
+        sim.faults.rate_limits = 1
+        sim.faults.retry_after = 1
         banner = window.error_banner
         shown: list[str] = []
         window.studio.errors.raised.connect(lambda e: shown.append(e.title + ": " + e.message))
