@@ -55,12 +55,10 @@ class Desk(QObject):
         return group
 
     async def _send(self, group: str, request: GenerationRequest, count: int) -> None:
-        queue = self.studio.queue
         for _ in range(count):
-            job = await queue.engine.submit(request)
+            # Through the queue: counted in "spent this session" and tracked like any job.
+            job = await self.studio.queue.send(request)
             self.takes.add(group, job.local_id)
-            if job.status.active:
-                queue.track(job.local_id)
 
     def takes_of(self, job: JobRecord) -> list[JobRecord]:
         """The ready takes of ``job``'s group, in the order they were sent."""

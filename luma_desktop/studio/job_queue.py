@@ -79,14 +79,16 @@ class JobQueue(QObject):
     # -- what buttons call ---------------------------------------------------------------
 
     def generate(self, request: GenerationRequest) -> None:
-        self._tasks.spawn(self._generate(request), name=f"generate {request.prompt[:30]}")
+        self._tasks.spawn(self.send(request), name=f"generate {request.prompt[:30]}")
 
-    async def _generate(self, request: GenerationRequest) -> None:
+    async def send(self, request: GenerationRequest) -> JobRecord:
+        """Submit, count what it spent, track it: every way of sending goes through here."""
         job = await self.engine.submit(request)
         if job.generation_id:  # the gateway took it: the flat price is spent
             self._count_spent(job)
         if job.status.active:
             self.track(job.local_id)
+        return job
 
     def track(self, local_id: str) -> None:
         # The engine keeps one tracker per job; this only saves spawning a task for nothing.

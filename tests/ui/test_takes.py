@@ -45,6 +45,10 @@ async def test_three_takes_after_one_question_as_one_group(
             lambda: all(store.get(t).status is JobStatus.READY for t in group.takes), timeout=30
         )
         assert desk.history.recent() == ["a heron takes off from a misty pond"]
+        # Takes go through the queue like any request: counted in "spent this session".
+        spent = sum(store.get(t).tokens for t in group.takes)
+        assert spent > 0
+        assert window.studio.queue.spent == spent
         # the unified route reported what each cost (3 × 120,000): no estimate left
         assert window.budget_label.text() == "Today 360,000 credits"
 
