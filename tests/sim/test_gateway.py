@@ -332,7 +332,8 @@ async def test_fetch_many_param_spellings(client: httpx.AsyncClient, form: str) 
     assert [item["id"] for item in items] == [a, b]  # unknown ids omitted
     assert [item["state"] for item in items] == ["completed", "queued"]
     assert items[0]["assets"]["video"]
-    assert time.monotonic() - started < 0.5
+    # Not held: a held answer would take the whole hold (a margin for a loaded machine).
+    assert time.monotonic() - started < fast_config().hold_seconds
 
 
 async def test_fetch_many_never_holds(client: httpx.AsyncClient) -> None:
