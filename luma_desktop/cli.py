@@ -1,4 +1,4 @@
-"""The headless face of the engine, for pipelines and for testing the engine from outside.
+"""Luma Desktop from the command line: make clips, follow them, fetch them, for scripts.
 
     python -m luma_desktop.cli generate "a red fox in snow" --aspect-ratio 16:9 --loop
     python -m luma_desktop.cli status ID [ID ...]
@@ -38,6 +38,7 @@ from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import make_http_client
 from luma_desktop.api.text import clean_text, redact
 from luma_desktop.cli_gateway import add_generation_options, print_balance, request_options
+from luma_desktop.cli_support import IdProblem, command_line_words, resolve_id
 from luma_desktop.core import budget, paths
 from luma_desktop.core.artist_db import FILE_NAME as ARTIST_DB
 from luma_desktop.core.artist_db import open_artist_db
@@ -85,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _setup_logging(keys)
         return asyncio.run(_run(args, keys))
     except CliError as exc:
-        _say(f"error: {exc}", sys.stderr)
+        _say(f"error: {command_line_words(str(exc))}", sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         _say("stopped; `resume` finishes unfinished jobs later", sys.stderr)
@@ -151,7 +152,8 @@ async def _run(args: argparse.Namespace, keys: KeyStore) -> int:
     try:
         async with make_http_client() as http:
             if args.command == "status":
-                return await _status(GatewayClient(http, args.base_url, keys.get), args.ids)
+                ids = _full_ids(_open_store(data, args), args.ids)
+                return await _status(GatewayClient(http, args.base_url, keys.get), ids)
             if args.command == "balance":
                 for line in await print_balance(GatewayClient(http, args.base_url, keys.get)):
                     _say(line)
@@ -247,10 +249,24 @@ def _say(text: str, stream: TextIO | None = None, limit: int = 2000) -> None:
     print(clean_text(redact(text, key), limit), file=stream or sys.stdout, flush=True)
 
 
+def _gen_frame(args: argparse.Namespace, name: str) -> str | None:
+    """``gen:<id>`` with the id completed from a unique prefix of 8+ characters."""
+    text: str | None = getattr(args, name)
+    if not text or not text.startswith("gen:"):
+        return text
+    store = _open_store(_data_folder(args), args)
+    try:
+        return "gen:" + resolve_id(store, text.removeprefix("gen:"))
+    except IdProblem as exc:
+        raise CliError(f"{name}: {exc}", EXIT_INPUT) from None
+    finally:
+        store.close()
+
+
 async def _request_from(args: argparse.Namespace) -> GenerationRequest:
     frames: dict[str, Keyframe | None] = {"frame0": None, "frame1": None}
     for name in frames:
-        text = getattr(args, name)
+        text = _gen_frame(args, name)
         if text:
             try:
                 frames[name] = await prepare_keyframe(text)
@@ -275,10 +291,24 @@ async def _request_from(args: argparse.Namespace) -> GenerationRequest:
         raise CliError(str(exc), EXIT_INPUT) from None
 
 
+def _full_ids(store: JobStore, ids: list[str]) -> list[str]:
+    try:
+        return [resolve_id(store, text) for text in ids]
+    except IdProblem as exc:
+        raise CliError(str(exc), EXIT_INPUT) from None
+    finally:
+        store.close()
+
+
 async def _status(client: GatewayClient, ids: list[str]) -> int:
-    for generation in await client.get_many(ids):
+    found = await client.get_many(ids)
+    for generation in found:
         detail = generation.video_url or generation.failure_reason or ""
         _say(f"{generation.id}  {generation.state.value:<10} {detail}")
+    known = {g.id for g in found}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise CliError(f"the gateway does not know {', '.join(unknown)}", EXIT_INPUT)
     return EXIT_OK
 
 
@@ -297,11 +327,11 @@ def _print_event(event: JobEvent) -> None:
         total = f" of {event.total / 1e6:.1f} MB" if event.total else ""
         _say(f"[{name}] downloading {event.done / 1e6:.1f} MB{total}")
     elif event.kind is EventKind.CHANGED:
-        extra = job.failure_reason or job.error_message or ""
+        extra = command_line_words(job.failure_reason or job.error_message or "")
         _say(f"[{name}] {job.status.value}" + (f": {extra}" if extra else ""))
     else:
         wait = f" (retrying in {event.retry_in:.1f} s)" if event.retry_in is not None else ""
-        _say(f"[{name}] {event.message}{wait}", sys.stderr)
+        _say(f"[{name}] {command_line_words(event.message)}{wait}", sys.stderr)
 
 
 def _outcome(jobs: list[JobRecord]) -> int:
@@ -341,28 +371,95 @@ def _code_for(kind: str | None) -> int:
     return EXIT_NETWORK
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="luma-desktop-cli", description=__doc__.split("\n")[0])
+EPILOG = """\
+environment:
+  AIMLAPI_KEY            your AI/ML API key (else the one the app saved in the keychain)
+  LUMA_DESKTOP_BASE_URL  the gateway address (else the AI/ML API)
+  LUMA_DESKTOP_DATA_DIR  the data folder: jobs, library, logs (the app's, by default)
+
+exit codes:
+  0  done; a clip's path is printed last
+  2  bad input, nothing sent (arguments, files, an unknown or too short id, the budget)
+  3  the generation failed, or its clip could not be fetched (`status`/`resume` retry)
+  4  the key or the account was refused
+  5  the network or the gateway failed after retries (`resume` later)
+  6  still running (--wait-max reached, or past its deadline): the id is printed
+
+Ids: a whole generation id, or any unique beginning of 8 or more characters of one
+this data folder knows (the 8-character ids printed while a clip is made).
+Try it without an account: python -m luma_desktop.sim --port 8765 (key: sim-key).
+"""
+
+
+class _Help(argparse.RawDescriptionHelpFormatter):
+    """Each option's default after its help (where it has one); the epilog as written."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        value = action.default
+        if (
+            value in (None, False, argparse.SUPPRESS)
+            or "default" in text
+            or not action.option_strings
+        ):
+            return text
+        return f"{text} (default: {value})"
+
+
+def _global_options(parser: argparse.ArgumentParser, *, here: bool) -> None:
+    """Options that work before or after the command (after it, they win)."""
+    suppress = argparse.SUPPRESS
+
+    def default(value: object) -> object:
+        return value if here else suppress
+
     parser.add_argument(
         "--base-url",
-        default=os.environ.get(paths.BASE_URL_ENV, paths.DEFAULT_BASE_URL),
-        help="the gateway (default $LUMA_DESKTOP_BASE_URL or the AI/ML API)",
+        default=default(os.environ.get(paths.BASE_URL_ENV, paths.DEFAULT_BASE_URL)),
+        help="the gateway address ($LUMA_DESKTOP_BASE_URL)",
     )
-    parser.add_argument("--data-dir", help="the data folder (default $LUMA_DESKTOP_DATA_DIR)")
+    parser.add_argument(
+        "--data-dir", default=default(None), help="the data folder ($LUMA_DESKTOP_DATA_DIR)"
+    )
     parser.add_argument(
         "--max-clip-mb",
         type=_positive_int,
-        default=DEFAULT_MAX_CLIP_MB,
+        default=default(DEFAULT_MAX_CLIP_MB),
         metavar="MB",
-        help=f"refuse clips larger than this (default {DEFAULT_MAX_CLIP_MB})",
+        help="refuse clips larger than this many megabytes",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
-    gen = commands.add_parser("generate", help="make one clip and download it")
-    gen.add_argument("prompt")
-    gen.add_argument("--aspect-ratio", choices=ASPECT_RATIOS)
-    gen.add_argument("--loop", action="store_true")
-    gen.add_argument("--resolution", choices=RESOLUTIONS)
-    gen.add_argument("--duration", choices=DURATIONS)
+
+
+def _command(commands: argparse._SubParsersAction, name: str, text: str) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    sub: argparse.ArgumentParser = commands.add_parser(
+        name, help=text, description=text, epilog=EPILOG, formatter_class=_Help
+    )
+    _global_options(sub, here=False)
+    return sub
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="luma-desktop-cli",
+        description=(
+            "Make Luma video clips from the command line: the same jobs, library and key\n"
+            "as the Luma Desktop window. A job survives a stop: `resume` finishes it."
+        ),
+        epilog=EPILOG,
+        formatter_class=_Help,
+    )
+    _global_options(parser, here=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    gen = _command(commands, "generate", "make one clip and download it")
+    gen.add_argument("prompt", help="what the clip shows (up to 2,048 characters)")
+    gen.add_argument(
+        "--aspect-ratio", choices=ASPECT_RATIOS, help="frame shape (default: the model's, 16:9)"
+    )
+    gen.add_argument("--loop", action="store_true", help="make the end flow into the start")
+    gen.add_argument(
+        "--resolution", choices=RESOLUTIONS, help="(default: the model's, 1080p for Ray 2)"
+    )
+    gen.add_argument("--duration", choices=DURATIONS, help="clip length (default: 5s)")
     add_generation_options(gen)
     for frame, what in (("--frame0", "first"), ("--frame1", "last")):
         gen.add_argument(frame, help=f"{what} frame: an image file, an http(s) URL or gen:<id>")
@@ -371,7 +468,7 @@ def _parser() -> argparse.ArgumentParser:
         "--budget",
         type=_credits,
         metavar="CREDITS",
-        help="today's spending cap for this run only, instead of the one in Settings",
+        help="today's spending cap for this run only, instead of the app's",
     )
     gen.add_argument(
         "--wait-max",
@@ -379,11 +476,11 @@ def _parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop waiting after this long: print the id and exit 6 (`resume` later)",
     )
-    status = commands.add_parser("status", help="the state of generations, by id")
-    status.add_argument("ids", nargs="+")
-    commands.add_parser("resume", help="finish every unfinished job in the store")
-    commands.add_parser("list", help="the jobs in the store, newest first")
-    commands.add_parser("balance", help="the account's balance on the gateway")
+    status = _command(commands, "status", "the state of generations, by id or id prefix")
+    status.add_argument("ids", nargs="+", metavar="ID", help="ids, or 8+ first characters")
+    _command(commands, "resume", "finish every unfinished job in the data folder")
+    _command(commands, "list", "the jobs in the data folder, newest first")
+    _command(commands, "balance", "the account's balance on the gateway")
     return parser
 
 

@@ -182,6 +182,16 @@ class JobStore:
         ).fetchone()
         return _load(row) if row else None
 
+    def generation_ids_starting(self, prefix: str, limit: int = 5) -> list[str]:
+        """Generation ids that start with ``prefix`` (a short id typed by a person)."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows = self._db.execute(
+            "SELECT DISTINCT generation_id FROM jobs WHERE generation_id LIKE ? ESCAPE '\\' "
+            "LIMIT ?",
+            (pattern, limit),
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
     def find_video_url(self, url: str) -> JobRecord | None:
         """The job whose clip was served at ``url`` (a modify/reframe source)."""
         row = self._db.execute("SELECT * FROM jobs WHERE video_url = ? LIMIT 1", (url,)).fetchone()

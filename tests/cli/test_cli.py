@@ -79,7 +79,8 @@ def test_bad_key_exits_4(
     monkeypatch.setenv("AIMLAPI_KEY", "not-the-key")
     code, out, _ = run_cli("generate", "anything")
     assert code == 4
-    assert "Check your key" in out
+    assert "Check the key in AIMLAPI_KEY" in out
+    assert "Settings" not in out  # there are no Settings on the command line
     assert "not-the-key" not in out
 
 
