@@ -26,9 +26,10 @@ from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
 
+BOAT = "A paper boat drifts down a rain-soaked cobblestone street at dusk"
 PROMPTS = [
-    "a paper lantern drifting on a night lake, slow dolly in",
-    "macro shot of dew on a spider web at sunrise",
+    f"{BOAT}, lanterns glowing in the windows",  # takes that differ at the end
+    f"{BOAT}, a cat watching from a doorway",
     "a red fox trotting through fresh snow, tracking shot",
     "neon rain on a Tokyo side street, handheld",
     "a lighthouse beam sweeping over a stormy sea [fail]",
@@ -61,7 +62,7 @@ async def shoot(out: Path) -> None:
         image.save(str(data / "keyframe.png"))
         studio.frame0.load_file(data / "keyframe.png")
         window.prompt_panel.prompt_edit.setPlainText(
-            "the lantern rises into the sky as fireworks bloom"
+            "the boat reaches a canal and drifts under a stone bridge"
         )
         await until(lambda: studio.frame0.keyframe is not None)
         await until(lambda: window.player.media_player.position() > 600)
@@ -86,9 +87,11 @@ async def library_shot(studio: Studio, window: MainWindow, out: Path) -> None:
     first = next(j for j in studio.queue.model.jobs() if j.status is JobStatus.READY)
     assert first.generation_id
     frame0 = GenerationKeyframe(first.generation_id)
-    studio.queue.generate(GenerationRequest("the lantern drifts to the far shore", frame0=frame0))
+    studio.queue.generate(GenerationRequest("the boat drifts under a stone bridge", frame0=frame0))
     frame1 = GenerationKeyframe(first.generation_id)
-    studio.queue.generate(GenerationRequest("a hand sets the lantern on the water", frame1=frame1))
+    studio.queue.generate(
+        GenerationRequest("a child sets the paper boat on the water", frame1=frame1)
+    )
     extended = lambda: len(store.children(first.generation_id or "")) == 2
     ready = lambda: all(
         c.status is JobStatus.READY for c in store.children(first.generation_id or "")
