@@ -117,8 +117,11 @@ async def test_compare_keep_another_take_and_ratings(qtbot: QtBot, tmp_path: Pat
         # Keys 0-5 rate the selected clips; the marks filter shows them.
         window.side_tabs.setCurrentWidget(library)
         library.select_job(first.local_id, reveal=True)
+        # The compare view was a window of its own: once closed, nothing hands activation
+        # back to the main window by itself, and the star shortcuts need an active window.
+        window.activateWindow()
         library.view.setFocus()
-        await wait_until(library.view.hasFocus)
+        await wait_until(lambda: window.isActiveWindow() and library.view.hasFocus())
         qtbot.keyClick(library.view, Qt.Key.Key_4)
         assert desk.takes.mark(first.local_id).rating == 4
         library.marks_combo.setCurrentIndex(2)  # three stars and up
