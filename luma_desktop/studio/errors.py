@@ -46,6 +46,8 @@ _TITLES: dict[str, tuple[str, Action]] = {
     "link_expired": ("The video link expired", Action.RETRYING),
     "local_file": ("Cannot save the clip", Action.SETTINGS),
     "unknown": ("Sent, but no answer", Action.NONE),
+    "not_taken": ("Not taken: safe to send again", Action.RETRY),
+    "unusable": ("The clip cannot be used", Action.NONE),
     "failed": ("A clip failed", Action.RETRY),
     "keyframe": ("That image cannot be used", Action.NONE),
     "internal": ("Something went wrong", Action.NONE),

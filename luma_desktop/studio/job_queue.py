@@ -4,6 +4,7 @@ errors. It writes nothing itself: every change to a job is an engine method."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -84,6 +85,8 @@ class JobQueue(QObject):
     async def send(self, request: GenerationRequest) -> JobRecord:
         """Submit, count what it spent, track it: every way of sending goes through here."""
         job = await self.engine.submit(request)
+        if job.status is JobStatus.UNKNOWN:  # the answer was lost: the gateway's log may know
+            job = await self.engine.resolve_unknown(job.local_id)
         if job.generation_id:  # the gateway took it: the flat price is spent
             self._count_spent(job)
         if job.status.active:
@@ -129,7 +132,9 @@ class JobQueue(QObject):
             self._errors.report(failure_error(short(job.prompt), job.failure_reason, job.local_id))
         elif job.status in (JobStatus.REFUSED, JobStatus.UNKNOWN):
             kind = job.error_kind if job.status is JobStatus.REFUSED else "unknown"
-            self._errors.report(user_error(kind or "internal", job.error_message or ""))
+            error = user_error(kind or "internal", job.error_message or "")
+            # "not taken" is offered as a one-click resend of this very job
+            self._errors.report(replace(error, local_id=job.local_id))
         elif job.status.active and job.error_kind is None:
             self._errors.clear()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 
 import keyring.backends.fail
@@ -30,9 +31,8 @@ async def real_window(
     app.setQuitOnLastWindowClosed(False)
     keys = KeyStore()
     keys.set(key)
-    options = Options(
-        policy=demo_policy(sim.config), base_url=sim.base_url, data_dir=tmp_path / "data"
-    )
+    policy = replace(demo_policy(sim.config), lookup_delays=(0.05, 0.1))  # the request log
+    options = Options(policy=policy, base_url=sim.base_url, data_dir=tmp_path / "data")
     async with open_studio(options, keys) as studio:
         window = MainWindow(studio)
         monkeypatch.setattr(window, "confirm_spend", lambda: (True, False))
@@ -124,3 +124,23 @@ async def test_demo_mode_first_start_keeps_its_own_data(tmp_path: Path) -> None:
     assert Path(job.video_path or "").is_relative_to(base / "demo")
     assert not (base / "jobs.sqlite3").exists()  # the real library was never touched
     assert (base / "demo" / "jobs.sqlite3").exists()
+
+
+async def test_a_create_the_log_says_failed_is_offered_as_a_safe_resend(
+    tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
+        await wait_until(lambda: bool(window.balance_label.text()))
+        sim.faults.fail_creates = 1  # a 500 the gateway's log lists as failed: not billed
+        window.submit(GenerationRequest("a second chance"))
+        banner = window.error_banner
+        await wait_until(lambda: banner.error is not None and banner.error.kind == "not_taken")
+        assert banner.title_label.text() == "Not taken: safe to send again"
+        assert banner.action_button.isVisible()
+        banner.action_button.click()  # one click sends it again
+        await wait_until(
+            lambda: any(j.status is JobStatus.READY for j in window.studio.queue.model.jobs()),
+            timeout=20,
+        )
+        assert sim.counts["u_create"] == 2
+        assert sim.faults.fired["fail_creates"] == 1
