@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QImage, QKeySequence
+from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
@@ -36,6 +36,7 @@ from luma_desktop.ui.export_dialog import ExportDialog
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.library_view import LibraryPanel
+from luma_desktop.ui.menus import build_menus, confirm_box
 from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
@@ -123,23 +124,15 @@ class MainWindow(QMainWindow):
         self._floating = FloatingBanners(central, [self.error_banner])
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        settings = QAction("&Settings…", self)
-        settings.setShortcuts(
-            [QKeySequence("Ctrl+,"), QKeySequence(QKeySequence.StandardKey.Preferences)]
-        )
-        settings.setToolTip("API key, gateway address, download folder, proxy")
-        settings.triggered.connect(self.open_settings)
-        file_menu.addAction(settings)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about = QAction("&About Luma Desktop", self)
-        about.triggered.connect(self._about)
-        help_menu.addAction(about)
+        build_menus(self)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes or no (tests replace this)."""
+        return confirm_box(self, title, text)
+
+    def inform(self, title: str, text: str) -> None:
+        """Tell the artist something (tests replace this)."""
+        QMessageBox.information(self, title, text)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -400,7 +393,7 @@ class MainWindow(QMainWindow):
             self.studio.queue.retry_paused()
             self.studio.errors.clear()
 
-    def _about(self) -> None:
+    def about(self) -> None:
         QMessageBox.about(
             self,
             "About Luma Desktop",
