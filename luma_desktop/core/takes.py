@@ -130,6 +130,34 @@ class Takes:
         ).fetchall()
         return {r["local_id"] for r in rows}
 
+    def stacks(self, local_ids: list[str]) -> tuple[list[str], dict[str, int]]:
+        """The library's stacks: ``local_ids`` (in their order) with each group of two or
+        more shown as its face only (the kept take, else the first sent), and how many
+        takes each face stands for."""
+        member = {
+            r["local_id"]: (r["group_id"], r["position"])
+            for r in self._db.execute("SELECT local_id, group_id, position FROM takes")
+        }
+        kept = {r["local_id"] for r in self._db.execute("SELECT local_id FROM marks WHERE kept")}
+        present: dict[str, list[str]] = {}
+        for local_id in local_ids:
+            if local_id in member:
+                present.setdefault(member[local_id][0], []).append(local_id)
+        faces: dict[str, str] = {}
+        for group_id, takes in present.items():
+            if len(takes) > 1:
+                chosen = [t for t in takes if t in kept]
+                faces[group_id] = chosen[0] if chosen else min(takes, key=lambda t: member[t][1])
+        shown, counts = [], {}
+        for local_id in local_ids:
+            group_id = member.get(local_id, ("", 0))[0]
+            if group_id not in faces:
+                shown.append(local_id)
+            elif faces[group_id] == local_id:
+                shown.append(local_id)
+                counts[local_id] = len(present[group_id])
+        return shown, counts
+
     def forget(self, local_id: str) -> None:
         """The job was deleted: its marks and its place in a group go too."""
         with transaction(self._db):

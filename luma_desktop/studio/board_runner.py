@@ -15,11 +15,20 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.core import budget
-from luma_desktop.core.boards import Board, Boards, Next, Step, next_step, take_groups, to_run
+from luma_desktop.core.boards import (
+    Board,
+    Boards,
+    Next,
+    Shot,
+    Step,
+    next_step,
+    take_groups,
+    to_run,
+)
 from luma_desktop.core.budget import Caps, Spend
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import JobEvent
-from luma_desktop.core.jobs import JobRecord
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.takes import Takes
 from luma_desktop.studio.tasks import TaskGroup
@@ -86,6 +95,13 @@ class BoardRunner(QObject):
         board = self.boards.rerun_from(board_id, index)
         self.changed.emit(board)
         return board
+
+    def ready_takes(self, shot: Shot) -> list[JobRecord]:
+        """A shot's takes that came out, to pick from."""
+        if shot.take_group is None:
+            return []
+        jobs = [self._job(t) for t in self.takes.group(shot.take_group).takes]
+        return [j for j in jobs if j is not None and j.status is JobStatus.READY]
 
     def kept_jobs(self, board: Board) -> list[JobRecord]:
         """The kept takes in shot order, as far as the board has come."""

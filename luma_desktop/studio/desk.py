@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import time
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.core import budget
 from luma_desktop.core.artist_db import FILE_NAME, open_artist_db
@@ -20,6 +20,8 @@ from luma_desktop.studio.session import Studio
 
 
 class Desk(QObject):
+    groups_changed = Signal()  # takes filed or kept: the library's stacks change
+
     def __init__(self, studio: Studio, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.db = open_artist_db(studio.data_dir / FILE_NAME)
@@ -35,6 +37,10 @@ class Desk(QObject):
 
     def set_caps(self, caps: Caps) -> None:
         budget.save_caps(self.db, caps)
+
+    def keep(self, local_id: str) -> None:
+        self.takes.keep(local_id)
+        self.groups_changed.emit()
 
     def spent_today(self) -> Spend:
         store = self.studio.queue.engine.store
@@ -59,6 +65,7 @@ class Desk(QObject):
             # Through the queue: counted in "spent this session" and tracked like any job.
             job = await self.studio.queue.send(request)
             self.takes.add(group, job.local_id)
+        self.groups_changed.emit()
 
     def takes_of(self, job: JobRecord) -> list[JobRecord]:
         """The ready takes of ``job``'s group, in the order they were sent."""

@@ -9,7 +9,7 @@ events (wired by the bootstrap) keep the rows current.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, Qt
@@ -83,6 +83,10 @@ class LibraryModel(QAbstractListModel):
         self._text = ""
         self._statuses: tuple[JobStatus, ...] = ()
         self._only: set[str] | None = None  # a marks filter (rated, kept); None: all
+        # Takes of one request show as one stack: the window sets how (ids in, ids shown
+        # and each face's count out); None shows every take.
+        self.stacker: Callable[[list[str]], tuple[list[str], dict[str, int]]] | None = None
+        self._stacks: dict[str, int] = {}
 
     # -- queries ------------------------------------------------------------------------
 
@@ -101,6 +105,11 @@ class LibraryModel(QAbstractListModel):
         self._rows = self._store.search(self._text, self._statuses)
         if self._only is not None:
             self._rows = [r for r in self._rows if r.local_id in self._only]
+        self._stacks = {}
+        if self.stacker is not None:
+            shown, self._stacks = self.stacker([r.local_id for r in self._rows])
+            keep = set(shown)
+            self._rows = [r for r in self._rows if r.local_id in keep]
         self._titles = self._titles_of(self._rows)
         self.endResetModel()
 
@@ -118,7 +127,9 @@ class LibraryModel(QAbstractListModel):
             return None
         job = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._titles.get(job.local_id, job.prompt)
+            title = self._titles.get(job.local_id, job.prompt)
+            stacked = self._stacks.get(job.local_id)
+            return f"[{stacked} takes] {title}" if stacked else title
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"{job.prompt}\n\n{describe(job)}\n{state_text(job)}"
         if role == Qt.ItemDataRole.DecorationRole:
@@ -207,11 +218,18 @@ class LibraryModel(QAbstractListModel):
             self.dataChanged.emit(self.index(row), self.index(row))
         elif row >= 0:
             self.remove(job.local_id)
-        elif self.matches(job):
+        elif self.matches(job) and not self._stacked_away(job):
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._rows.insert(0, job)
             self.endInsertRows()
             self._retitle()
+
+    def _stacked_away(self, job: JobRecord) -> bool:
+        """A take hidden under its group's face (it shows when the stack is opened)."""
+        if self.stacker is None or not self._stacks:
+            return False
+        ids = [job.local_id, *self._stacks]
+        return job.local_id not in self.stacker(ids)[0]
 
     def remove(self, local_id: str) -> None:
         row = self.row_of(local_id)

@@ -30,6 +30,7 @@ from luma_desktop.studio.board_runner import BoardRunner, summary
 class BoardPanel(QWidget):
     play_requested = Signal(list)  # list[JobRecord]: the kept takes, in shot order
     export_requested = Signal(list)  # the same, for the export dialog
+    pick_requested = Signal(str, int, list)  # (board id, shot index, its ready takes)
 
     def __init__(self, runner: BoardRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +48,12 @@ class BoardPanel(QWidget):
         self.shot_edit.setPlaceholderText("Describe the next shot, then Add shot (Enter)")
         self.add_button = QPushButton("Add shot")
         self.remove_button = QPushButton("Remove shot")
+        self.pick_button = QPushButton("Pick take…")
+        self.pick_button.setToolTip("Compare the selected shot's takes and keep one")
+        self.reroll_button = QPushButton("Re-roll shot")
+        self.reroll_button.setToolTip(
+            "Run the selected shot again, and the shots after it (they extend it)"
+        )
         self.takes_spin = QSpinBox()
         self.takes_spin.setRange(1, MAX_TAKES)
         self.takes_spin.setPrefix("Takes per shot: ")
@@ -76,7 +83,8 @@ class BoardPanel(QWidget):
         options.addWidget(self.takes_spin)
         options.addWidget(self.auto_keep)
         options.addStretch(1)
-        options.addWidget(self.remove_button)
+        for button in (self.pick_button, self.reroll_button, self.remove_button):
+            options.addWidget(button)
         actions = QHBoxLayout()
         for button in (self.run_button, self.stop_button, self.play_button, self.export_button):
             actions.addWidget(button)
@@ -98,6 +106,8 @@ class BoardPanel(QWidget):
         self.add_button.clicked.connect(self.add_shot)
         self.shot_edit.returnPressed.connect(self.add_shot)
         self.remove_button.clicked.connect(self.remove_shot)
+        self.pick_button.clicked.connect(self.pick)
+        self.reroll_button.clicked.connect(self.reroll)
         self.takes_spin.valueChanged.connect(self._settings_changed)
         self.auto_keep.toggled.connect(self._settings_changed)
         self.run_button.clicked.connect(self.run)
@@ -163,6 +173,27 @@ class BoardPanel(QWidget):
         if self.board and 0 <= row < len(self.board.shots):
             shots = self.board.shots[:row] + self.board.shots[row + 1 :]
             self._show(self.runner.boards.save_shots(self.board.board_id, shots))
+
+    def selected_shot(self) -> int:
+        """The selected shot, else the first without a kept take."""
+        row = self.shot_list.currentRow()
+        if row >= 0 or self.board is None:
+            return row
+        return next((i for i, s in enumerate(self.board.shots) if s.kept is None), -1)
+
+    def pick(self) -> None:
+        index = self.selected_shot()
+        if self.board is None or not 0 <= index < len(self.board.shots):
+            return
+        takes = self.runner.ready_takes(self.board.shots[index])
+        if takes:
+            self.pick_requested.emit(self.board.board_id, index, takes)
+
+    def reroll(self) -> None:
+        index = self.shot_list.currentRow()
+        if self.board is not None and 0 <= index < len(self.board.shots):
+            self._show(self.runner.rerun_shot(self.board.board_id, index))
+            self.run()
 
     def run(self) -> None:
         if self.board and self.board.shots:

@@ -205,10 +205,13 @@ class MainWindow(QMainWindow):
         library.compare_requested.connect(self.compare)
         library.rate_requested.connect(self._rate)
         library.takes_of = self.desk.takes_of
+        studio.library.stacker = self.desk.takes.stacks
+        self.desk.groups_changed.connect(lambda: studio.library.reload())
         self.prompt_panel.craft.history = lambda: self.desk.history.recent(500)
         library.marked = lambda stars, kept: self.desk.takes.matching(stars, kept)
         self.board_panel.play_requested.connect(self.play_chain)
         self.board_panel.export_requested.connect(self.export_clips)
+        self.board_panel.pick_requested.connect(self.pick_board_take)
         library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
         studio.queue.job_changed.connect(self.notifier.job_finished)
@@ -299,7 +302,17 @@ class MainWindow(QMainWindow):
         group = self.desk.takes.group_of(takes[0].local_id)
         view = CompareView(takes, group.kept if group else None, self)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.keep_requested.connect(lambda job: self.desk.takes.keep(job.local_id))
+        view.keep_requested.connect(lambda job: self.desk.keep(job.local_id))
+        view.show()
+        return view
+
+    def pick_board_take(self, board_id: str, index: int, takes: list[JobRecord]) -> CompareView:
+        """A board waiting for the artist: compare the shot's takes, Keep one, go on."""
+        view = CompareView(takes, None, self)
+        view.setWindowTitle(f"Shot {index + 1}: pick the take to go on from")
+        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        runner = self.desk.runner
+        view.keep_requested.connect(lambda job: runner.keep(board_id, index, job.local_id))
         view.show()
         return view
 

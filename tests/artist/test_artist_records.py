@@ -149,3 +149,16 @@ def test_prompt_history_is_newest_first_and_searchable(db: sqlite3.Connection) -
     assert history.recent() == ["a fox in the snow", "a heron at dawn"]
     assert history.search("DAWN heron") == ["a heron at dawn"]
     assert history.search("") == history.recent()
+
+
+def test_a_group_shows_as_one_stack_with_its_face(db: sqlite3.Connection) -> None:
+    takes = Takes(db)
+    group = takes.new_group("a fox", 3)
+    for local_id in ("t1", "t2", "t3"):
+        takes.add(group, local_id)
+    newest_first = ["t3", "other", "t2", "t1"]
+    assert takes.stacks(newest_first) == (["other", "t1"], {"t1": 3})
+    takes.keep("t2")
+    assert takes.stacks(newest_first) == (["other", "t2"], {"t2": 3})
+    # A filter that leaves one take of the group shows it on its own.
+    assert takes.stacks(["t3", "other"]) == (["t3", "other"], {})

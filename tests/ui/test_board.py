@@ -10,7 +10,9 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.core.budget import Caps
+from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.lineage import continues
+from luma_desktop.ui.compare_view import CompareView
 from tests.ui.conftest import wait_signal, wait_until
 from tests.ui.test_end_to_end import running_window
 
@@ -86,3 +88,58 @@ async def test_the_cap_refuses_a_board_shot(qtbot: QtBot, tmp_path: Path) -> Non
         assert "Settings → Budget" in board.status_label.text()
         await wait_until(lambda: board.runner.running is None)
         assert window.studio.queue.engine.store.count() == 0
+
+
+async def test_picking_takes_and_rerolling_a_shot(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        runner = panel.runner
+        window.side_tabs.setCurrentWidget(panel)
+        for text in SHOTS[:2]:
+            qtbot.keyClicks(panel.shot_edit, text)
+            qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)
+        panel.takes_spin.setValue(2)
+        qtbot.mouseClick(panel.auto_keep, Qt.MouseButton.LeftButton)  # the artist picks
+        board = panel.board
+        assert board is not None
+        assert (board.settings.takes, board.settings.auto_keep) == (2, False)
+        assert "~1,000,000 credits" not in panel.cost_label.text()  # 2 shots × 2 takes
+        assert "To run: ~2,000,000 credits" in panel.cost_label.text()
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+
+        def ready(index: int) -> list[JobRecord]:
+            return runner.ready_takes(runner.boards.get(board.board_id).shots[index])
+
+        await wait_until(lambda: "Pick the take of shot 1" in panel.status_label.text(), 30)
+        await wait_until(lambda: len(ready(0)) == 2, 30)
+        opened: list[tuple[str, int, list[JobRecord]]] = []
+        panel.pick_requested.connect(lambda *args: opened.append(args))
+        qtbot.mouseClick(panel.pick_button, Qt.MouseButton.LeftButton)
+        board_id, index, takes = opened[0]
+        assert (board_id, index, len(takes)) == (board.board_id, 0, 2)
+        view = window.findChildren(CompareView)[-1]
+        finished: list[object] = []
+        runner.finished.connect(finished.append)
+        qtbot.mouseClick(view.keep_buttons[1], Qt.MouseButton.LeftButton)  # go on from take 2
+        await wait_until(lambda: "Pick the take of shot 2" in panel.status_label.text(), 30)
+        await wait_until(lambda: len(ready(1)) == 2, 30)
+        qtbot.mouseClick(panel.pick_button, Qt.MouseButton.LeftButton)
+        window.findChildren(CompareView)[-1].keep_buttons[0].click()
+        assert len(finished) == 1  # the last pick ends the board at once
+        kept = runner.kept_jobs(runner.boards.get(board.board_id))
+        assert kept[0].local_id == takes[1].local_id
+        assert continues(kept[1]) == takes[1].generation_id
+
+        # Re-roll shot 1: it and shot 2 run again.
+        old_group = runner.boards.get(board.board_id).shots[0].take_group
+        panel.shot_list.setCurrentRow(0)
+        qtbot.mouseClick(panel.reroll_button, Qt.MouseButton.LeftButton)
+        again = runner.boards.get(board.board_id)
+        assert [s.kept for s in again.shots] == [None, None]
+
+        def rerolled() -> bool:
+            group = runner.boards.get(board.board_id).shots[0].take_group
+            return group not in (None, old_group)
+
+        await wait_until(rerolled, 20)
+        await wait_until(lambda: "Pick the take of shot 1" in panel.status_label.text(), 30)

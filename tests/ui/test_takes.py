@@ -89,6 +89,13 @@ async def test_compare_keep_another_take_and_ratings(qtbot: QtBot, tmp_path: Pat
         await wait_until(lambda: len(desk.takes_of(first)) == 3, timeout=30)
         first = store.get(first.local_id)
 
+        # The library shows the group as one stack: its first take, with the count.
+        library._model.reload()
+        model = library._model
+        stack = [model.job_at(r) for r in range(model.rowCount())]
+        assert [j.local_id for j in stack if j] == [first.local_id]
+        assert str(model.data(model.index(0))).startswith("[3 takes] ")
+
         menu = library.menu_for([first])
         compare = action(menu, "Compare takes (3)")
         assert compare.isEnabled()
@@ -108,28 +115,35 @@ async def test_compare_keep_another_take_and_ratings(qtbot: QtBot, tmp_path: Pat
         qtbot.mouseClick(view.keep_buttons[1], Qt.MouseButton.LeftButton)
         assert desk.takes.groups()[0].face == view.takes[1].local_id
         assert [b.text() for b in view.keep_buttons] == ["Keep", "Kept", "Keep"]
+        await wait_until(lambda: model.job_at(0) is not None)
+        face = model.job_at(0)
+        assert face is not None
+        assert face.local_id == view.takes[1].local_id  # the kept take is the stack's face
         view.close()
 
         # Another take: no warning about repeating, one more take in the same group.
         assert window.another_take(first)
         await wait_until(lambda: len(desk.takes.groups()[0].takes) == 4, timeout=20)
 
-        # Keys 0-5 rate the selected clips; the marks filter shows them.
+        # Keys 0-5 rate the selected clips (here the stack's face); the filters show them.
+        kept_id = view.takes[1].local_id
         window.side_tabs.setCurrentWidget(library)
-        library.select_job(first.local_id, reveal=True)
+        library.select_job(kept_id, reveal=True)
         # The compare view was a window of its own: once closed, nothing hands activation
         # back to the main window by itself, and the star shortcuts need an active window.
         window.activateWindow()
         library.view.setFocus()
         await wait_until(lambda: window.isActiveWindow() and library.view.hasFocus())
         qtbot.keyClick(library.view, Qt.Key.Key_4)
-        assert desk.takes.mark(first.local_id).rating == 4
+        assert desk.takes.mark(kept_id).rating == 4
+        library.marks_combo.setCurrentIndex(3)  # five stars: none
+        assert library._model.rowCount() == 0
         library.marks_combo.setCurrentIndex(2)  # three stars and up
         assert library._model.rowCount() == 1
         library.marks_combo.setCurrentIndex(1)  # kept
         shown_job = library._model.job_at(0)
         assert shown_job is not None
-        assert shown_job.local_id == view.takes[1].local_id
+        assert shown_job.local_id == kept_id
 
 
 async def test_the_budget_is_set_in_settings(qtbot: QtBot, tmp_path: Path) -> None:
