@@ -50,6 +50,8 @@ def test_a_clip_exports_as_prores_with_progress(
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
         assert not dialog.export_button.isEnabled(), dialog.status_label.text()
         assert dialog.cancel_button.isEnabled()
+    # The signal reached the test from the worker thread; the dialog hears it queued.
+    qtbot.waitUntil(dialog.export_button.isEnabled)
     assert dialog.result_path == tmp_path / "out" / "a lighthouse at dusk.mov"
     assert probe(dialog.result_path) == (12, "prores", "64x48")
     assert dialog.progress.value() == dialog.progress.maximum() == 12
@@ -66,6 +68,7 @@ def test_a_chain_joins_into_one_mp4_and_a_timeline(
     dialog.select(ExportFormat.MP4)
     with qtbot.waitSignal(dialog.exporter.finished, timeout=30_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.export_button.isEnabled)
     assert dialog.result_path is not None
     assert probe(dialog.result_path) == (20, "h264", "64x48")
     dialog.select(TimelineFormat.OTIO)
@@ -92,6 +95,7 @@ def test_cancel_stops_the_export_and_leaves_nothing(
     )
     with qtbot.waitSignal(dialog.exporter.cancelled, timeout=30_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(dialog.export_button.isEnabled)
     assert "cancelled" in dialog.status_label.text()
     assert list(out.iterdir()) == []
     assert dialog.export_button.isEnabled()
