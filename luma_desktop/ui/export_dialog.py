@@ -166,9 +166,10 @@ class ExportDialog(QDialog):
             self._on_failed("A clip is not on disk yet; wait for its download, then export.")
             return
         width = self.width_spin.value() or None
-        self.exporter.start(ExportRequest(tuple(paths), self.target(), choice, width))
+        # Before start: a short export may finish (and report) before start returns.
         self._running(True)
         self.status_label.setText(f"Exporting {choice.label}…")
+        self.exporter.start(ExportRequest(tuple(paths), self.target(), choice, width))
 
     def _timeline(self, fmt: TimelineFormat) -> None:
         try:
