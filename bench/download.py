@@ -1,28 +1,36 @@
-"""Download throughput on loopback: our client vs ``curl``, and our memory growth.
+"""Download on loopback: our client vs ``curl`` from a minimal sendfile server.
 
-Starts the simulator in its own process (``python -m luma_desktop.sim
---big-payload-bytes``), so it serves every video as one deterministic payload of
-``--size-mb`` MB. One generation is created and completed there; its video link is
-then fetched, to a temporary folder, by ``curl -o`` and by ours
-(``GatewayClient.download`` over ``make_http_client()``, with a progress callback
-paced like the engine's): same URL, same bytes, ``--runs`` rounds alternating who
-goes first (the machine is shared, so medians). Throughput is size / wall time
-(curl's own ``time_total``); ``ratio`` is ours / curl. ``rss_growth_mb`` is the growth
-of this process's peak RSS (``ru_maxrss``) across all our downloads. CPU seconds per
-transfer (ours, curl, and the simulator's while serving each) tell who is the
-bottleneck when the ratio moves.
+The origin is ``bench/sendfile_server.py`` in its own process: ``socket.sendfile`` of a
+``--size-mb`` MB file (MP4 header, then incompressible bytes) from the page cache, so
+the server is never the bottleneck (the simulator was). The same link is fetched, to a
+temporary folder, by ``curl -o`` and by ours: the app's real path,
+``GatewayClient.download`` over ``make_http_client()``, through ``_send`` (URL check,
+hand-followed redirects, the key only for the gateway's origin), with a progress
+callback paced like the engine's. The gateway is given another origin than the video
+link, as with a CDN, and the server checks that no request carried the key.
 
-    .venv/bin/python bench/download.py [--size-mb 500] [--runs 3]
+``--runs`` rounds alternate who goes first. Figures, medians over the rounds:
 
-Prints one line: ``download: key=value ...``.
+- throughput: size / wall time (curl's own ``time_total``; ours around ``download``);
+  ``ratio`` = ours / curl.
+- CPU seconds per transfer: curl's from ``getrusage(RUSAGE_CHILDREN)``, ours from
+  ``getrusage(RUSAGE_SELF)`` (all threads) around ``download``; ``cpu_ratio`` = ours / curl.
+- ``rss_growth_mb``: growth of this process's peak RSS across all our downloads.
+
+    .venv/bin/python bench/download.py [--size-mb 500] [--runs 3] [--profile]
+
+Prints one line: ``download: key=value ...``. ``--profile`` prints a cProfile of one
+of our downloads to stderr instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
 import ctypes
 import os
+import pstats
 import resource
 import shutil
 import signal
@@ -31,16 +39,16 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.http import make_http_client
-from luma_desktop.api.models import State
 
-ROOT = Path(__file__).resolve().parents[1]
-KEY = "bench"
+HERE = Path(__file__).resolve().parent
 MB = 1_000_000
 PROGRESS_STEP = 0.1  # as PollPolicy.progress_step: the engine reports at most this often
+GATEWAY = "http://127.0.0.1:9"  # another origin than the video link: the key must not go
 
 
 def die_with_parent() -> None:
@@ -48,32 +56,30 @@ def die_with_parent() -> None:
     ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def start_sim(size: int) -> tuple[subprocess.Popen[str], str]:
-    """The simulator in its own process; returns it and its gateway URL."""
+def make_payload(path: Path, size: int) -> None:
+    """An MP4 header (so the client's check passes), then incompressible bytes."""
+    block = os.urandom(MB)
+    with path.open("wb") as out:
+        out.write(b"\x00\x00\x00\x18ftypisom")
+        left = size - 12
+        while left > 0:
+            out.write(block[: min(left, MB)])
+            left -= MB
+
+
+def start_server(payload: Path) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "luma_desktop.sim",
-            "--any-key",
-            "--queued",
-            "0.05",
-            "--dreaming",
-            "0.05",
-            "--big-payload-bytes",
-            str(size),
-        ],
-        cwd=ROOT,
+        [sys.executable, str(HERE / "sendfile_server.py"), str(payload)],
         stdout=subprocess.PIPE,
         text=True,
         preexec_fn=die_with_parent if sys.platform == "linux" else None,
     )
     assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.startswith("base_url="):
-            return proc, line.strip().partition("=")[2]
-    stop(proc)
-    raise RuntimeError("the simulator did not start")
+    line = proc.stdout.readline()
+    if not line.startswith("base_url="):
+        stop(proc)
+        raise RuntimeError("the sendfile server did not start")
+    return proc, line.strip().partition("=")[2]
 
 
 def stop(proc: subprocess.Popen[str]) -> None:
@@ -85,28 +91,36 @@ def stop(proc: subprocess.Popen[str]) -> None:
         proc.wait()
 
 
-async def video_url(base_url: str) -> str:
-    async with make_http_client() as http:
-        client = GatewayClient(http, base_url, lambda: KEY)
-        generation = await client.create({"prompt": "download bench"})
-        generation = await client.get(generation.id, State.COMPLETED)
-    assert generation.video_url, generation
-    return generation.video_url
+def cpu_self() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def curl(curl_bin: str, url: str, dest: Path) -> float:
-    """Seconds curl took (its own total time)."""
+def cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def proc_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def curl(curl_bin: str, url: str, dest: Path) -> tuple[float, float]:
+    """Seconds (curl's own total time) and CPU seconds of one curl download."""
+    before = cpu_children()
     out = subprocess.run(
         [curl_bin, "-s", "-S", "-f", "-o", str(dest), "-w", "%{time_total}", url],
         check=True,
         capture_output=True,
         text=True,
     )
-    return float(out.stdout.strip())
+    return float(out.stdout.strip()), cpu_children() - before
 
 
 async def ours(url: str, dest: Path) -> tuple[float, float]:
-    """Seconds and CPU seconds of our download."""
+    """Seconds and CPU seconds of our download (the client is made before, as in the app)."""
     last = float("-inf")
 
     def progress(done: int, total: int | None) -> None:  # the engine's pacing, minus the emit
@@ -117,82 +131,90 @@ async def ours(url: str, dest: Path) -> tuple[float, float]:
         last = now
 
     async with make_http_client() as http:
-        client = GatewayClient(http, url.split("/videos/")[0], lambda: KEY)
-        cpu_before = time.process_time()
+        client = GatewayClient(http, GATEWAY, lambda: "bench-key")
+        cpu_before = cpu_self()
         started = time.perf_counter()
         await client.download(url, dest, progress)
         seconds = time.perf_counter() - started
-        cpu = time.process_time() - cpu_before
+        cpu = cpu_self() - cpu_before
     return seconds, cpu
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
 def one_round(
-    curl_bin: str, url: str, folder: Path, sim_pid: int, curl_first: bool
+    curl_bin: str, url: str, folder: Path, pid: int, curl_first: bool
 ) -> dict[str, float]:
-    """One curl and one of ours, in the given order; throughputs and CPU seconds."""
-    size = 0
     out: dict[str, float] = {}
     for who in ("curl", "ours") if curl_first else ("ours", "curl"):
         dest = folder / f"{who}.mp4"
-        sim_cpu, child_cpu = cpu_seconds(sim_pid), children_cpu()
+        server_before = proc_cpu(pid)
         if who == "curl":
-            seconds = curl(curl_bin, url, dest)
-            out["curl_cpu"] = children_cpu() - child_cpu
+            seconds, cpu = curl(curl_bin, url, dest)
         else:
-            seconds, out["ours_cpu"] = asyncio.run(ours(url, dest))
-        out[f"{who}_sim_cpu"] = cpu_seconds(sim_pid) - sim_cpu
-        size = dest.stat().st_size
+            seconds, cpu = asyncio.run(ours(url, dest))
+        out[f"{who}_server_cpu"] = proc_cpu(pid) - server_before
+        out[f"{who}_size"] = size = dest.stat().st_size
         dest.unlink()  # the next transfer starts with the same free page cache
         out[who] = size / MB / seconds
-        out[f"{who}_size"] = size
+        out[f"{who}_cpu"] = cpu
     return out
+
+
+def profile_once(url: str, folder: Path) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    asyncio.run(ours(url, folder / "profiled.mp4"))
+    profiler.disable()
+    stats = pstats.Stats(profiler, stream=sys.stderr)
+    stats.sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size-mb", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3, help="rounds of curl + ours (medians)")
+    parser.add_argument("--profile", action="store_true", help="cProfile one of ours (stderr)")
     args = parser.parse_args()
     curl_bin = shutil.which("curl")
     if curl_bin is None:
         sys.exit("download: curl is not installed (apt-get install -y curl); nothing measured")
     size = args.size_mb * MB
-    proc, base_url = start_sim(size)
-    try:
-        url = asyncio.run(video_url(base_url))
-        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-        with tempfile.TemporaryDirectory(prefix="luma-bench-") as folder:
+    with tempfile.TemporaryDirectory(prefix="luma-bench-") as tmp:
+        folder = Path(tmp)
+        make_payload(folder / "payload.mp4", size)
+        proc, base = start_server(folder / "payload.mp4")
+        url = f"{base}/videos/clip.mp4"
+        try:
+            if args.profile:
+                profile_once(url, folder)
+                return
+            rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             rounds = [
-                one_round(curl_bin, url, Path(folder), proc.pid, curl_first=n % 2 == 0)
+                one_round(curl_bin, url, folder, proc.pid, curl_first=n % 2 == 0)
                 for n in range(args.runs)
             ]
-        rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
-    finally:
-        stop(proc)
+            rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+            with urllib.request.urlopen(f"{base}/_auth_seen") as answer:
+                key_sent = answer.read().decode()
+        finally:
+            stop(proc)
     wrong = {r[k] for r in rounds for k in ("curl_size", "ours_size")} - {size}
     if wrong:
         sys.exit(f"download: wrong sizes {sorted(wrong)} (want {size})")
+    if key_sent != "no":
+        sys.exit("download: the API key reached the video server")
 
     def med(key: str) -> float:
         return statistics.median(r[key] for r in rounds)
 
+    each = " ".join(f"{r['ours'] / r['curl']:.2f}" for r in rounds)
     print(
-        f"download: size_mb={args.size_mb} ours_mb_s={med('ours'):.0f} "
+        f"download: size_mb={args.size_mb} runs={args.runs} ours_mb_s={med('ours'):.0f} "
         f"curl_mb_s={med('curl'):.0f} ratio={med('ours') / med('curl'):.2f} "
-        f"rss_growth_mb={rss_growth:.1f} ours_cpu_s={med('ours_cpu'):.2f} "
-        f"curl_cpu_s={med('curl_cpu'):.2f} sim_cpu_s_ours={med('ours_sim_cpu'):.2f} "
-        f"sim_cpu_s_curl={med('curl_sim_cpu'):.2f} runs={args.runs}"
+        f"ratio_each=[{each.replace(' ', ',')}] "
+        f"ours_cpu_s={med('ours_cpu'):.2f} curl_cpu_s={med('curl_cpu'):.2f} "
+        f"cpu_ratio={med('ours_cpu') / med('curl_cpu'):.2f} rss_growth_mb={rss_growth:.1f} "
+        f"server_cpu_s_ours={med('ours_server_cpu'):.2f} "
+        f"server_cpu_s_curl={med('curl_server_cpu'):.2f} key_to_video_host=no"
     )
 
 

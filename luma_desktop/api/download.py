@@ -39,8 +39,9 @@ async def stream_to_file(
         part.parent.mkdir(parents=True, exist_ok=True)
         _check_free_space(part, (total or 0) - start, limits)
         with part.open("r+b" if start else "wb") as out:
-            out.seek(start)
-            out.truncate()
+            if start:  # "wb" has emptied it already; truncating makes ext4 flush on close
+                out.seek(start)
+                out.truncate()
             done = await _copy(response, out, start, total, progress, limits)
     except OSError as exc:
         raise local_file_error(exc, part) from exc

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import ssl
 
+import httpcore
 import httpx
 import truststore
 
@@ -30,12 +31,19 @@ POOL = httpx.Limits(
     max_keepalive_connections=16,
 )
 USER_AGENT = "LumaDesktop"
+# httpcore asks its stream for at most 64 KiB per read, and every read is one pass
+# through httpcore, h11, anyio and httpx's iterators (its Python costs more than the
+# copy): a 500 MB clip took 7,600 passes. asyncio already holds up to 256 KiB per
+# socket read, so asking for more hands each over in one pass (bench/download.py:
+# 1.4-1.7x the throughput, 0.8x the CPU). Replies to polls are small either way.
+READ_BYTES = 1024 * 1024
 
 
 def make_http_client(
     *, proxy: str | None = None, user_agent: str = USER_AGENT
 ) -> httpx.AsyncClient:
     """The app's single HTTP client; the caller owns it and closes it with ``aclose()``."""
+    httpcore.AsyncHTTP11Connection.READ_NUM_BYTES = READ_BYTES
     context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     return httpx.AsyncClient(
         verify=context,
