@@ -19,7 +19,7 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from enum import StrEnum
 from pathlib import Path
@@ -230,17 +230,22 @@ class JobStore:
 
         For lists of thousands: the last raw answer (``raw``) is left out; ``get``
         has it."""
-        where, args = ["prompt LIKE ? ESCAPE '\\'"], [f"%{_escape_like(text)}%"]
-        wanted = [s.value for s in statuses]
-        if wanted:
-            where.append(f"status IN ({', '.join('?' * len(wanted))})")
-            args.extend(wanted)
-        rows = self._db.execute(
-            f"SELECT {_LIGHT} FROM jobs WHERE {' AND '.join(where)} "  # noqa: S608 (fixed)
-            "ORDER BY created_at DESC LIMIT ?",
-            [*args, limit],
-        ).fetchall()
-        return _load_all(rows)
+        return _load_all(self._db.execute(*_search(_LIGHT, text, statuses, limit)).fetchall())
+
+    def search_prompts(
+        self, text: str = "", statuses: Iterable[JobStatus] = ()
+    ) -> list[tuple[str, str]]:
+        """The local ids and prompts ``search`` finds, in its order: a big library loads
+        only these up front, and its rows' records a page at a time (``get_many``)."""
+        cursor = self._db.cursor()
+        cursor.row_factory = None  # plain tuples: 100,000 sqlite3.Row objects cost 50 ms
+        return cursor.execute(*_search("local_id, prompt", text, statuses)).fetchall()
+
+    def get_many(self, local_ids: Sequence[str]) -> list[JobRecord]:
+        """The records of these local ids, as ``search`` loads them; unknown ids are left out."""
+        marks = ", ".join("?" * len(local_ids))
+        sql = f"SELECT {_LIGHT} FROM jobs WHERE local_id IN ({marks})"  # noqa: S608 (fixed)
+        return _load_all(self._db.execute(sql, list(local_ids)).fetchall())
 
     def children(self, generation_id: str) -> list[JobRecord]:
         """Jobs that have ``generation_id`` among their parents (they extend it)."""
@@ -273,6 +278,22 @@ class JobStore:
             )
             for job in stuck
         ]
+
+
+def _search(
+    columns: str, text: str, statuses: Iterable[JobStatus], limit: int = -1
+) -> tuple[str, list[Any]]:
+    """The query of ``search``: prompt text (any case) and statuses, newest first."""
+    where, args = ["prompt LIKE ? ESCAPE '\\'"], [f"%{_escape_like(text)}%"]
+    if not text:  # everything: no LIKE to test on every row
+        where, args = ["1"], []
+    wanted = [s.value for s in statuses]
+    if wanted:
+        where.append(f"status IN ({', '.join('?' * len(wanted))})")
+        args.extend(wanted)
+    # The columns and placeholders are fixed text; every value is a parameter.
+    sql = f"SELECT {columns} FROM jobs WHERE {' AND '.join(where)} ORDER BY created_at DESC"  # noqa: S608
+    return sql + " LIMIT ?", [*args, limit]
 
 
 def _open(path: Path | str) -> sqlite3.Connection:

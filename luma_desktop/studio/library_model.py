@@ -1,8 +1,8 @@
 """The library: every generation in the store, searchable, with lazy thumbnails, and
 what the library panel asks of it (lineage, chains, deleting).
 
-Backed by one light store query per search/filter (10,000 rows load in well under
-a tenth of a second); thumbnails load only for rows that are painted. It reads the
+Backed by one query of ids and prompts per search/filter; a row's record is loaded
+with its page of rows when first shown, and thumbnails only for rows that are painted. It reads the
 store and changes nothing itself: deleting goes through the engine, and the engine's
 events (wired by the bootstrap) keep the rows current.
 """
@@ -53,6 +53,7 @@ def describe(job: JobRecord) -> str:
 
 
 _EXCERPT = 24
+PAGE = 200  # records loaded at once, when the first of their rows is asked for
 
 
 def short_id(job: JobRecord) -> str:
@@ -78,7 +79,13 @@ class LibraryModel(QAbstractListModel):
         self.thumbnails = thumbnails or ThumbnailCache()
         self.thumbnails.setParent(self)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
-        self._rows: list[JobRecord] = []
+        # A row is a local id (and its prompt, for the titles); its record is loaded when
+        # the row is first asked for, a page at a time: 100,000 records took seconds.
+        self._ids: list[str] = []
+        self._prompts: list[str] = []
+        self._records: dict[str, JobRecord] = {}
+        self._row_index: dict[str, int] | None = None  # local id -> row; None: rebuild
+        self._by_thumb: dict[str, str] = {}  # thumbnail path -> local id (loaded records)
         self._titles: dict[str, str] = {}  # what tells each tile apart from its siblings
         self._text = ""
         self._statuses: tuple[JobStatus, ...] = ()
@@ -102,15 +109,20 @@ class LibraryModel(QAbstractListModel):
         if statuses is not None:
             self._statuses = tuple(statuses)
         self.beginResetModel()
-        self._rows = self._store.search(self._text, self._statuses)
+        found = self._store.search_prompts(self._text, self._statuses)
         if self._only is not None:
-            self._rows = [r for r in self._rows if r.local_id in self._only]
+            found = [(i, prompt) for i, prompt in found if i in self._only]
         self._stacks = {}
         if self.stacker is not None:
-            shown, self._stacks = self.stacker([r.local_id for r in self._rows])
+            shown, self._stacks = self.stacker([i for i, _prompt in found])
             keep = set(shown)
-            self._rows = [r for r in self._rows if r.local_id in keep]
-        self._titles = self._titles_of(self._rows)
+            found = [(i, prompt) for i, prompt in found if i in keep]
+        self._ids = [local_id for local_id, _prompt in found]
+        self._prompts = [prompt for _local_id, prompt in found]
+        self._records.clear()
+        self._by_thumb.clear()
+        self._row_index = None
+        self._titles = self._titles_of(self._ids, self._prompts)
         self.endResetModel()
 
     def matches(self, job: JobRecord) -> bool:
@@ -120,12 +132,12 @@ class LibraryModel(QAbstractListModel):
     # -- Qt model -----------------------------------------------------------------------
 
     def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
+        return 0 if parent is not None and parent.isValid() else len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= len(self._rows):
+        job = self.job_at(index.row()) if index.isValid() else None
+        if job is None:
             return None
-        job = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             title = self._titles.get(job.local_id, job.prompt)
             stacked = self._stacks.get(job.local_id)
@@ -202,25 +214,41 @@ class LibraryModel(QAbstractListModel):
     # -- rows ---------------------------------------------------------------------------
 
     def job_at(self, row: int) -> JobRecord | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+        if not 0 <= row < len(self._ids):
+            return None
+        job = self._records.get(self._ids[row])
+        if job is None:
+            start = row - row % PAGE
+            wanted = [i for i in self._ids[start : start + PAGE] if i not in self._records]
+            for loaded in self._store.get_many(wanted):
+                self._remember(loaded)
+            job = self._records.get(self._ids[row])  # None: a row the store cannot read
+        return job
 
     def row_of(self, local_id: str) -> int:
-        for row, job in enumerate(self._rows):
-            if job.local_id == local_id:
-                return row
-        return -1
+        if self._row_index is None:
+            self._row_index = {local_id: row for row, local_id in enumerate(self._ids)}
+        return self._row_index.get(local_id, -1)
+
+    def _remember(self, job: JobRecord) -> None:
+        self._records[job.local_id] = job
+        if job.thumb_path:
+            self._by_thumb[job.thumb_path] = job.local_id
 
     def upsert(self, job: JobRecord) -> None:
         """A job changed (or appeared): reflect it without reloading everything."""
         row = self.row_of(job.local_id)
         if row >= 0 and self.matches(job):
-            self._rows[row] = job
+            self._remember(job)
             self.dataChanged.emit(self.index(row), self.index(row))
         elif row >= 0:
             self.remove(job.local_id)
         elif self.matches(job) and not self._stacked_away(job):
             self.beginInsertRows(QModelIndex(), 0, 0)
-            self._rows.insert(0, job)
+            self._ids.insert(0, job.local_id)
+            self._prompts.insert(0, job.prompt)
+            self._row_index = None
+            self._remember(job)
             self.endInsertRows()
             self._retitle()
 
@@ -235,24 +263,27 @@ class LibraryModel(QAbstractListModel):
         row = self.row_of(local_id)
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
+            del self._ids[row]
+            del self._prompts[row]
+            self._row_index = None
+            self._records.pop(local_id, None)
             self.endRemoveRows()
             self._retitle()
 
     @staticmethod
-    def _titles_of(rows: Sequence[JobRecord]) -> dict[str, str]:
-        oldest_first = rows[::-1]  # the store answers newest first; takes count up
-        titles = distinct_titles([j.prompt for j in oldest_first])
-        return {j.local_id: t for j, t in zip(oldest_first, titles, strict=True)}
+    def _titles_of(ids: Sequence[str], prompts: Sequence[str]) -> dict[str, str]:
+        # The store answers newest first; takes count up, so the oldest go first.
+        titles = distinct_titles(prompts[::-1])
+        return dict(zip(ids[::-1], titles, strict=True))
 
     def _retitle(self) -> None:
-        self._titles = self._titles_of(self._rows)
-        if self._rows:
-            last = self.index(len(self._rows) - 1)
+        self._titles = self._titles_of(self._ids, self._prompts)
+        if self._ids:
+            last = self.index(len(self._ids) - 1)
             self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DisplayRole])
 
     def _thumbnail_loaded(self, path: str) -> None:
-        for row, job in enumerate(self._rows):
-            if job.thumb_path == path:
-                index = self.index(row)
-                self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])
+        row = self.row_of(self._by_thumb.get(path, ""))
+        if row >= 0:
+            index = self.index(row)
+            self.dataChanged.emit(index, index, [Qt.ItemDataRole.DecorationRole])

@@ -131,3 +131,15 @@ def test_log_never_holds_the_key(tmp_path: Path) -> None:
     assert "sending with key [key]" in text
     assert key not in text
     assert "other-token-999" not in text
+
+
+def test_search_prompts_and_get_many_agree_with_search(tmp_path: Path) -> None:
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    for prompt in ("a heron", "a kite", "the heron again"):
+        store.add(base_url="https://api.gateway.test", prompt=prompt, body={}, parents=[], tokens=1)
+    for text in ("", "HERON", "none"):
+        found = store.search(text)
+        assert store.search_prompts(text) == [(j.local_id, j.prompt) for j in found]
+    ids = [local_id for local_id, _prompt in store.search_prompts()]
+    assert {j.local_id for j in store.get_many([ids[2], ids[0], "unknown"])} == {ids[0], ids[2]}
+    assert store.get_many([]) == []

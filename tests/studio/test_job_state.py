@@ -12,7 +12,7 @@ from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobErrorKind, JobStatus
 from luma_desktop.core.store import JobStore
 from luma_desktop.studio.job_queue import JobQueue
-from luma_desktop.studio.library_model import LibraryModel
+from luma_desktop.studio.library_model import PAGE, LibraryModel
 from tests.studio.conftest import Jobs
 
 
@@ -127,3 +127,25 @@ def _state_role() -> int:
     from luma_desktop.studio.job_model import JobRole
 
     return int(JobRole.STATE_TEXT)
+
+
+def test_a_long_library_loads_its_records_a_page_at_a_time(
+    store: JobStore, library: LibraryModel, jobs: Jobs, qtbot: QtBot
+) -> None:
+    added = [jobs.add(JobStatus.READY, prompt=f"clip {n}") for n in range(PAGE + 5)]
+    library.reload()
+    assert library.rowCount() == PAGE + 5
+    last = library.job_at(PAGE + 4)  # newest first: the oldest, on the second page
+    assert last is not None
+    assert last.local_id == added[0].local_id
+    assert library.row_of(added[-1].local_id) == 0
+    newest = jobs.add(JobStatus.READY, prompt="clip new")
+    library.upsert(newest)
+    assert library.row_of(newest.local_id) == 0
+    assert library.row_of(added[0].local_id) == PAGE + 5
+    changed: list[int] = []
+    library.dataChanged.connect(lambda first, _last, _roles: changed.append(first.row()))
+    thumb = str(jobs.folder / "oldest.jpg")
+    library.upsert(store.update(added[0].local_id, thumb_path=thumb))
+    library._thumbnail_loaded(thumb)  # what the cache says when the picture is in
+    assert changed == [PAGE + 5, PAGE + 5]
