@@ -14,6 +14,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _interruptible() -> None:
+    """In the child: Ctrl+C's default handling, even when this run was started with SIGINT
+    ignored (a shell's background job, nohup), which a child would inherit, and Python
+    installs no KeyboardInterrupt handler for an ignored SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT delivery differs on Windows")
 async def test_module_entry_point() -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -29,6 +36,7 @@ async def test_module_entry_point() -> None:
         "0",
         stdout=asyncio.subprocess.PIPE,
         env=env,
+        preexec_fn=_interruptible,
     )
     try:
         assert proc.stdout is not None
