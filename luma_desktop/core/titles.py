@@ -23,12 +23,19 @@ def _norm(prompt: str) -> str:
 
 
 def _common(a: str, b: str) -> int:
-    """Characters the two share from the start (text, not paths)."""
-    n = min(len(a), len(b))
-    for i in range(n):
-        if a[i] != b[i]:
-            return i
-    return n
+    """Characters the two share from the start (text, not paths).
+
+    A binary search over slice comparisons (done in C) rather than a character loop in
+    Python: the library titles 100,000 prompts, and the loop alone cost about a second.
+    """
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        mid = (low + high + 1) // 2
+        if a[:mid] == b[:mid]:
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _shared_lengths(prompts: Sequence[str]) -> dict[str, int]:
@@ -65,8 +72,9 @@ def distinct_titles(prompts: Sequence[str]) -> list[str]:
     totals = Counter(normal)
     seen: Counter[str] = Counter()
     titles = []
+    tails = {prompt: _tail(prompt, n) for prompt, n in shared.items()}  # once per distinct
     for prompt in normal:
-        title = _tail(prompt, shared[prompt])
+        title = tails[prompt]
         if totals[prompt] > 1:
             seen[prompt] += 1
             title = f"Take {seen[prompt]} · {title}"
