@@ -30,7 +30,6 @@ from luma_desktop.core.request import (
     ASPECT_RATIOS,
     DURATIONS,
     MODELS,
-    PRICE_TOKENS,
     PROMPT_LIMIT,
     RESOLUTIONS,
     GenerationRequest,
@@ -45,7 +44,8 @@ from luma_desktop.ui.prompt_craft import PromptCraft
 __all__ = ["BUSY_REASON", "EMPTY_REASON", "PromptPanel"]
 
 PLACEHOLDER = "Describe the shot: subject, motion, camera, light…"
-GENERATE_TIP = f"Generate the clip (Ctrl+Enter). Costs {PRICE_TOKENS:,} tokens."
+GENERATE_TIP = "Generate the clip (Ctrl+Enter)."
+UNPRICED = "Cost reported by the gateway for each clip"
 
 
 class PromptPanel(QWidget):
@@ -144,8 +144,7 @@ class PromptPanel(QWidget):
         layout.addLayout(grid)
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
-        self.cost_label = QLabel(f"Costs {PRICE_TOKENS:,} tokens", self)
-        self.cost_label.setToolTip("Every generation and every extension costs the same")
+        self.cost_label = QLabel(self)
         self.spent_label = QLabel(self)
         self.spent_label.setToolTip("Tokens spent on generations since the app started")
         self.extension_label = QLabel(self)
@@ -187,6 +186,7 @@ class PromptPanel(QWidget):
         self.model_combo.currentIndexChanged.connect(self._label_defaults)
         self._label_defaults()
         draft.changed.connect(self._revalidate)
+        self.takes_spin.valueChanged.connect(self._revalidate)
         draft.loaded.connect(self._show_draft)
         self.frame0.changed.connect(self._update_note)
         self.frame1.changed.connect(self._update_note)
@@ -258,7 +258,13 @@ class PromptPanel(QWidget):
         self._show_issue(issues[0] if issues else None)
         reason = self.blocking_reason()
         self.generate_button.setEnabled(not reason)
-        self.generate_button.setToolTip(reason or GENERATE_TIP)
+        cost = cost_text(request.spec.cost.tokens, self.takes_spin.value())
+        self.cost_label.setText(cost)
+        self.cost_label.setToolTip(
+            "What the catalogue says this model costs on the Luma route; the unified route "
+            "reports each clip's own cost, shown in the library and the status bar"
+        )
+        self.generate_button.setToolTip(reason or f"{GENERATE_TIP} {cost}.")
 
     def _show_issue(self, issue: Issue | None) -> None:
         """The first issue, next to the control it is about; the others wait their turn."""
@@ -310,6 +316,15 @@ class PromptPanel(QWidget):
     def focus_prompt(self) -> None:
         self.prompt_edit.setFocus(Qt.FocusReason.OtherFocusReason)
         self.prompt_edit.moveCursor(QTextCursor.MoveOperation.End)
+
+
+def cost_text(tokens: int | None, takes: int) -> str:
+    """The price to show before sending: only a figure the catalogue has, never a guess."""
+    if tokens is None:  # Ray 3.2: no published price (the gateway reports it per clip)
+        return UNPRICED
+    if takes > 1:
+        return f"{takes} takes cost {takes * tokens:,} tokens"
+    return f"Costs {tokens:,} tokens"
 
 
 def _error_label(parent: QWidget) -> QLabel:

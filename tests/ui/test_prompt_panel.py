@@ -412,3 +412,15 @@ def test_every_control_has_a_tooltip(panel: PromptPanel) -> None:
     assert all(control.toolTip() for control in controls)
     assert panel.slot0.focusPolicy() == Qt.FocusPolicy.StrongFocus
     assert panel.slot0.accessibleName() == "First frame keyframe"
+
+
+def test_cost_label_follows_the_model_and_the_takes(panel: PromptPanel) -> None:
+    # Ray 3.2 has no published price: the panel must not claim the Luma route's flat figure.
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-3.2"))
+    assert "500,000" not in panel.cost_label.text()
+    assert "reported" in panel.cost_label.text()
+    assert "500,000" not in panel.generate_button.toolTip()
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-2"))
+    assert panel.cost_label.text() == "Costs 500,000 tokens"
+    panel.takes_spin.setValue(3)
+    assert panel.cost_label.text() == "3 takes cost 1,500,000 tokens"
