@@ -72,6 +72,9 @@ class CompareView(QDialog):
         video = QVideoWidget()
         player = QMediaPlayer(self)
         player.setVideoOutput(video)
+        # Paused once loaded, the backend decodes the first frame: the cells open on
+        # pictures to compare, not black rectangles until Play.
+        player.mediaStatusChanged.connect(lambda status, p=player: _show_first_frame(p, status))
         if job.video_path:
             player.setSource(QUrl.fromLocalFile(str(Path(job.video_path))))
         keep = QPushButton("Keep")
@@ -148,3 +151,9 @@ class CompareView(QDialog):
         for player in self.players:
             player.stop()
         super().closeEvent(event)  # type: ignore[arg-type]
+
+
+def _show_first_frame(player: QMediaPlayer, status: QMediaPlayer.MediaStatus) -> None:
+    stopped = player.playbackState() == QMediaPlayer.PlaybackState.StoppedState
+    if status == QMediaPlayer.MediaStatus.LoadedMedia and stopped:
+        player.pause()
