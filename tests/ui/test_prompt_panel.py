@@ -424,3 +424,14 @@ def test_cost_label_follows_the_model_and_the_takes(panel: PromptPanel) -> None:
     assert panel.cost_label.text() == "Costs 500,000 tokens"
     panel.takes_spin.setValue(3)
     assert panel.cost_label.text() == "3 takes cost 1,500,000 tokens"
+
+
+def test_a_combination_the_model_refuses_is_said_beside_the_pickers(panel: PromptPanel) -> None:
+    # Generate is disabled; the reason must be on screen, not only in a tooltip.
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-3.2"))
+    panel.aspect_combo.setCurrentIndex(panel.aspect_combo.findData("9:21"))
+    assert not panel.generate_button.isEnabled()
+    assert "9:21" in panel.choice_error.text()
+    assert not panel.choice_error.isHidden()
+    panel.aspect_combo.setCurrentIndex(panel.aspect_combo.findData("16:9"))
+    assert panel.choice_error.isHidden()
