@@ -38,7 +38,7 @@ from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import make_http_client
 from luma_desktop.api.text import clean_text, redact
 from luma_desktop.cli_gateway import add_generation_options, print_balance, request_options
-from luma_desktop.cli_support import IdProblem, command_line_words, resolve_id
+from luma_desktop.cli_support import MIN_PREFIX, IdProblem, command_line_words, resolve_id
 from luma_desktop.core import budget, paths
 from luma_desktop.core.artist_db import FILE_NAME as ARTIST_DB
 from luma_desktop.core.artist_db import open_artist_db
@@ -322,7 +322,8 @@ def _list(store: JobStore) -> int:
 
 def _print_event(event: JobEvent) -> None:
     job = event.job
-    name = clean_text(job.generation_id or job.local_id, 8).rstrip("…")
+    # the whole short id that status and gen: take (cut with an ellipsis it was one short)
+    name = clean_text(job.generation_id or job.local_id, 64)[:MIN_PREFIX]
     if event.kind is EventKind.PROGRESS:
         total = f" of {event.total / 1e6:.1f} MB" if event.total else ""
         _say(f"[{name}] downloading {event.done / 1e6:.1f} MB{total}")

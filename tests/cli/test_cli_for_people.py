@@ -68,3 +68,13 @@ def test_global_options_work_after_the_command(run_cli: Run, sim: SimServer) -> 
     code, out, _err = run_cli("status", gen_id, "--base-url", sim.base_url)
     assert code == 0  # before: an argparse error
     assert "completed" in out
+
+
+def test_the_short_id_generate_prints_is_one_status_takes(run_cli: Run) -> None:
+    code, out, err = run_cli("generate", "the id it prints")
+    assert code == 0, err
+    ready = next(line for line in (out + err).splitlines() if line.endswith("] ready"))
+    printed = ready[1:].split("]", 1)[0]  # "[68ce9833] ready"
+    code, out, err = run_cli("status", printed)
+    assert code == 0, err  # before: 7 characters printed, 8 required
+    assert "completed" in out
