@@ -64,6 +64,8 @@ class LibraryDelegate(ItemDelegate):
             self._paint_state(painter, thumb, state, status_color(status, palette))
         if status is not JobStatus.READY:
             self._paint_dot(painter, thumb, status_color(status, palette))
+        if isinstance(job, JobRecord) and is_hdr(job):
+            self._paint_badge(painter, thumb, "HDR")
 
         text = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), 0)
         text.setBottom(rect.bottom() - _PAD)
@@ -120,6 +122,22 @@ class LibraryDelegate(ItemDelegate):
         painter.setPen(QPen(QColor(0, 0, 0, 160), 1.0))
         painter.setBrush(color)
         painter.drawEllipse(box.right() - _DOT - 5, box.top() + 5, _DOT, _DOT)
+
+    @staticmethod
+    def _paint_badge(painter: QPainter, box: QRect, text: str) -> None:
+        """A small label in the thumbnail's top-left corner (the state dot is top-right)."""
+        small = QFont(painter.font())
+        small.setBold(True)
+        small.setPointSizeF(max(small.pointSizeF() * 0.75, 6.0))
+        painter.setFont(small)
+        metrics = painter.fontMetrics()
+        badge = QRect(box.left() + 5, box.top() + 5, metrics.horizontalAdvance(text) + 8, 0)
+        badge.setHeight(metrics.height())
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(245, 190, 40))  # amber: readable over any picture
+        painter.drawRoundedRect(badge, 3, 3)
+        painter.setPen(QColor(20, 20, 20))
+        painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
 
     @staticmethod
     def _paint_frame(painter: QPainter, rect: QRect, color: QColor, width: float) -> None:
@@ -193,3 +211,8 @@ def _cut(word: str, measure: Callable[[str], int], width: int) -> str:
         else:
             high = middle - 1
     return word[:low]
+
+
+def is_hdr(job: JobRecord) -> bool:
+    """The clip was asked for in HDR (its stored request says so)."""
+    return job.body.get("hdr") is True

@@ -202,6 +202,7 @@ class MainWindow(QMainWindow):
         library.play_chain_requested.connect(self.play_chain)
         library.export_requested.connect(self.export_clips)
         library.another_take_requested.connect(self.another_take)
+        library.remake_requested.connect(self.send_one)
         library.compare_requested.connect(self.compare)
         library.rate_requested.connect(self._rate)
         library.takes_of = self.desk.takes_of
@@ -266,7 +267,10 @@ class MainWindow(QMainWindow):
 
     def retry(self, job: JobRecord) -> bool:
         """The same request again, through the same budget and questions as Generate."""
-        request = GenerationRequest.from_body(dict(job.body))
+        return self.send_one(GenerationRequest.from_body(dict(job.body)), "Sent again.")
+
+    def send_one(self, request: GenerationRequest, sent: str = "Sent.") -> bool:
+        """One clip (a retry, a modify, a reframe): the budget and questions of Generate."""
         verdict = self.desk.check(request, 1)
         if not verdict.fits:
             self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
@@ -276,7 +280,7 @@ class MainWindow(QMainWindow):
             return False
         self.desk.send_takes(request, 1)
         guards.sent(request)
-        self.statusBar().showMessage("Sent again. You can keep working while it dreams.", 5000)
+        self.statusBar().showMessage(f"{sent} You can keep working while it dreams.", 5000)
         return True
 
     def _retry_id(self, local_id: str) -> None:
