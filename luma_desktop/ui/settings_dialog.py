@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -154,6 +155,10 @@ class SettingsDialog(QDialog):
         self.proxy_edit.setPlaceholderText(PROXY_PLACEHOLDER)
         self.proxy_edit.setToolTip("A proxy for the gateway; empty uses the system's settings")
         self.proxy_error = _error_label(self)
+        self.max_clip_spin = QSpinBox(self)
+        self.max_clip_spin.setRange(1, 1024 * 1024)  # the range Preferences accepts
+        self.max_clip_spin.setSuffix(" MB")
+        self.max_clip_spin.setToolTip("A clip larger than this is refused before it is saved")
         self.route_combo = QComboBox(self)
         for label, value in ROUTES:
             self.route_combo.addItem(label, value)
@@ -207,6 +212,7 @@ class SettingsDialog(QDialog):
         form.addRow("&Download folder:", folder_box)
         form.addRow("&Proxy:", _column(self.proxy_edit, proxy_note, self.proxy_error))
         form.addRow("Gateway &route:", self.route_combo)
+        form.addRow("&Largest clip:", self.max_clip_spin)
         form.addRow("", self.confirm_check)
         # The mnemonics (Alt+A, Alt+G…) need buddies; QFormLayout only sets them for widgets.
         for row, edit in enumerate(
@@ -229,6 +235,7 @@ class SettingsDialog(QDialog):
         self.download_edit.setText(prefs.download_dir)
         self.proxy_edit.setText(prefs.proxy)
         self.confirm_check.setChecked(prefs.confirm_spend)
+        self.max_clip_spin.setValue(prefs.max_clip_mb)
         self.route_combo.setCurrentIndex(max(0, self.route_combo.findData(prefs.route)))
         self._show_key_state()
 
@@ -314,6 +321,7 @@ class SettingsDialog(QDialog):
                 proxy=self.proxy_edit.text().strip(),
                 confirm_spend=self.confirm_check.isChecked(),
                 route=str(self.route_combo.currentData()),
+                max_clip_mb=self.max_clip_spin.value(),
             )
         except InvalidSetting as exc:
             self._show_error(exc.name, str(exc))

@@ -100,6 +100,8 @@ def test_good_settings_are_saved_and_the_key_goes_to_the_keyring_only(
     qtbot.keyClicks(dialog.download_edit, str(tmp_path / "clips"))
     qtbot.keyClicks(dialog.proxy_edit, "http://proxy.studio.lan:3128")
     dialog.confirm_check.setChecked(False)
+    assert dialog.max_clip_spin.value() == 2048  # the default clip size limit
+    dialog.max_clip_spin.setValue(300)
     qtbot.keyClicks(dialog.key_edit, KEY)
 
     with qtbot.waitSignals([dialog.key_changed, dialog.settings_saved]):
@@ -111,6 +113,8 @@ def test_good_settings_are_saved_and_the_key_goes_to_the_keyring_only(
     assert saved["download_dir"] == str(tmp_path / "clips")
     assert saved["proxy"] == "http://proxy.studio.lan:3128"
     assert saved["confirm_spend"] is False
+    assert saved["max_clip_mb"] == 300
+    assert settings.prefs.limits().max_clip_bytes == 300 * 1024 * 1024
     assert KEY not in settings.path.read_text(encoding="utf-8")
     assert isolated_profile.secrets[(SERVICE, ACCOUNT)] == KEY
     assert keys.get() == KEY
