@@ -88,8 +88,10 @@ def parse_generation(data: object) -> Generation:
         raise ResponseFormatError("the answer's generation id is not usable")
     raw_state = clean_text(_first_str(data, ("state",), ("status",)) or "", 64)
     state = _STATE_SPELLINGS.get(raw_state.lower())
-    video_url = _first_str(
-        data, ("assets", "video"), ("video", "url"), ("video_url",), ("video",), ("url",)
+    video_url = _link(
+        _first_str(
+            data, ("assets", "video"), ("video", "url"), ("video_url",), ("video",), ("url",)
+        )
     )
     failure = _failure_reason(data)
     if state is None and failure and not video_url and not raw_state:
@@ -101,11 +103,28 @@ def parse_generation(data: object) -> Generation:
         state_known=state is not None,
         failure_reason=clean_text(failure) if failure else None,
         video_url=video_url,
-        image_url=_first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",)),
-        created_at=_first_str(data, ("created_at",), ("createdAt",)),
+        image_url=_link(
+            _first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",)),
+            strict=False,
+        ),
+        created_at=clean_text(_first_str(data, ("created_at",), ("createdAt",)) or "", 64) or None,
         raw=strip_inline_data(data),
         **usage(data),
     )
+
+
+def _link(url: str | None, *, strict: bool = True) -> str | None:
+    """A link as given, if it could be one: no whitespace or control characters, not huge.
+
+    An unusable video link makes the answer unreadable (a server error); an unusable
+    thumbnail link is only left out."""
+    if url is None:
+        return None
+    if len(url) > DEFAULT_LIMITS.max_url_chars or not all(" " < c < "\x7f" for c in url):
+        if strict:
+            raise ResponseFormatError("the answer's video link is not usable")
+        return None
+    return url
 
 
 def is_valid_generation_id(text: str, max_chars: int = DEFAULT_LIMITS.max_id_chars) -> bool:

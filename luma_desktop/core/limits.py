@@ -39,6 +39,7 @@ class Limits:
     max_stored_raw_bytes: int = 64 * KiB  # of the last raw answer kept in the store
     max_error_body_bytes: int = 64 * KiB  # an error page is read this far, no further
     max_id_chars: int = 256  # a generation id: printable ASCII, no whitespace
+    max_url_chars: int = 8192  # a video or image link in an answer (signed CDN links are long)
     # -- time ---------------------------------------------------------------------------
     request_deadline: float = 60.0  # a whole request (connect, send, answer), not one read
     long_poll_hold: float = 30.0  # the gateway answers a held poll after about this long
