@@ -28,6 +28,7 @@ from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core import paths
 from luma_desktop.core.lock import DataDirLocked
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.core.store import StoreUnavailable
 from luma_desktop.selftest import run_selftest
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.main_window import MainWindow
@@ -72,6 +73,9 @@ async def run(app: QApplication, options: Options, keys: KeyStore | None = None)
                 return 0
     except DataDirLocked as exc:
         QMessageBox.information(None, "Luma Desktop is already open", str(exc))
+        return 1
+    except StoreUnavailable as exc:  # a read-only or full data folder: plain words
+        QMessageBox.warning(None, "Luma Desktop cannot start", str(exc))
         return 1
 
 

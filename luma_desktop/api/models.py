@@ -104,8 +104,7 @@ def parse_generation(data: object) -> Generation:
         failure_reason=clean_text(failure) if failure else None,
         video_url=video_url,
         image_url=_link(
-            _first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",)),
-            strict=False,
+            _first_str(data, ("assets", "image"), ("image", "url"), ("thumbnail_url",))
         ),
         created_at=clean_text(_first_str(data, ("created_at",), ("createdAt",)) or "", 64) or None,
         raw=strip_inline_data(data),
@@ -113,16 +112,14 @@ def parse_generation(data: object) -> Generation:
     )
 
 
-def _link(url: str | None, *, strict: bool = True) -> str | None:
+def _link(url: str | None) -> str | None:
     """A link as given, if it could be one: no whitespace or control characters, not huge.
 
-    An unusable video link makes the answer unreadable (a server error); an unusable
-    thumbnail link is only left out."""
-    if url is None:
+    An unusable link is left out (never stored, printed or fetched): a finished clip
+    without a usable link is then the engine's "no video link" server error."""
+    if url is None or len(url) > DEFAULT_LIMITS.max_url_chars:
         return None
-    if len(url) > DEFAULT_LIMITS.max_url_chars or not all(" " < c < "\x7f" for c in url):
-        if strict:
-            raise ResponseFormatError("the answer's video link is not usable")
+    if not all(" " < c < "\x7f" for c in url):
         return None
     return url
 
