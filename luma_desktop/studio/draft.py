@@ -51,7 +51,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "resolution": RESOLUTIONS,
     "duration": DURATIONS,
 }
-FLAGS = ("loop",)
+FLAGS = ("loop", "hdr", "exr")  # hdr/exr: where the catalogue allows them
 _REQUEST_FIELDS = frozenset(f.name for f in fields(GenerationRequest))
 Parameters = Mapping[str, object]
 
@@ -81,6 +81,8 @@ class Draft(QObject):
             "resolution": None,
             "duration": None,
             "loop": False,
+            "hdr": False,
+            "exr": False,
         }
         self._parameters = dict(self._defaults)
         self._save_timer = QTimer(self)

@@ -25,13 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from luma_desktop.core.catalogue import DEFAULT_RESOLUTION, model_named
 from luma_desktop.core.request import (
-    ASPECT_RATIOS,
-    DURATIONS,
-    MODELS,
     PROMPT_LIMIT,
-    RESOLUTIONS,
     GenerationRequest,
     Issue,
 )
@@ -39,6 +34,13 @@ from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.draft import BUSY_REASON, EMPTY_REASON, Draft
 from luma_desktop.studio.keyframes import swap
 from luma_desktop.ui.keyframe_slot import ERROR_COLOR, KeyframeSlot, set_text_color
+from luma_desktop.ui.model_controls import (
+    fill_models,
+    refill,
+    show_toggle,
+    spec_of,
+    toggle_states,
+)
 from luma_desktop.ui.prompt_craft import PromptCraft
 
 __all__ = ["BUSY_REASON", "EMPTY_REASON", "PromptPanel"]
@@ -117,16 +119,16 @@ class PromptPanel(QWidget):
         layout.addWidget(self.frame_error)
 
     def _build_pickers(self, layout: QVBoxLayout) -> None:
-        self.aspect_combo = _combo(self, ASPECT_RATIOS, "Shape of the frame, width:height")
-        self.model_combo = _combo(self, MODELS, "Which Luma model renders the clip")
-        self.resolution_combo = _combo(
-            self, RESOLUTIONS, "Output resolution; Default lets the model choose", default=True
-        )
-        self.duration_combo = _combo(
-            self, DURATIONS, "Clip length; Default lets the model choose", default=True
-        )
+        self.aspect_combo = _combo(self, "Shape of the frame, width:height")
+        self.model_combo = _combo(self, "Which Luma model renders the clip")
+        fill_models(self.model_combo)
+        self.resolution_combo = _combo(self, "Output resolution; Default lets the model choose")
+        self.duration_combo = _combo(self, "Clip length; Default lets the model choose")
         self.loop_check = QCheckBox("Loop", self)
         self.loop_check.setToolTip("Make the last frame flow back into the first")
+        # Offered only by models that make them (the catalogue says which, and when).
+        self.hdr_check = QCheckBox("HDR", self)
+        self.exr_check = QCheckBox("EXR frames", self)
         grid = QGridLayout()
         for column, (text, combo) in enumerate(
             (
@@ -141,6 +143,8 @@ class PromptPanel(QWidget):
             grid.addWidget(label, 0, column)
             grid.addWidget(combo, 1, column)
         grid.addWidget(self.loop_check, 1, 4)
+        grid.addWidget(self.hdr_check, 1, 5)
+        grid.addWidget(self.exr_check, 1, 6)
         layout.addLayout(grid)
         # What the model refuses in this combination (Ray 3.2 and 9:21, a clip to continue
         # by id...): said here, since the disabled Generate's tooltip alone goes unseen.
@@ -187,8 +191,9 @@ class PromptPanel(QWidget):
                 lambda _i, n=name, c=combo: draft.set_parameter(n, c.currentData())
             )
         self.loop_check.toggled.connect(lambda on: draft.set_parameter("loop", on))
-        self.model_combo.currentIndexChanged.connect(self._label_defaults)
-        self._label_defaults()
+        for name, box in self._toggles().items():
+            box.toggled.connect(lambda on, n=name: draft.set_parameter(n, on))
+        self.model_combo.currentIndexChanged.connect(self._model_switched)
         draft.changed.connect(self._revalidate)
         self.takes_spin.valueChanged.connect(self._revalidate)
         draft.loaded.connect(self._show_draft)
@@ -211,13 +216,26 @@ class PromptPanel(QWidget):
             "duration": self.duration_combo,
         }
 
-    def _label_defaults(self) -> None:
-        """ "Default (1080p)", "Default (5s)": what the chosen model makes when left to it."""
-        spec = model_named(self.model_combo.currentData()) or model_named(None)
-        assert spec is not None
-        resolution = spec.default_resolution or DEFAULT_RESOLUTION
-        self.resolution_combo.setItemText(0, f"Default ({resolution})")
-        self.duration_combo.setItemText(0, f"Default ({spec.default_duration}s)")
+    def _toggles(self) -> dict[str, QCheckBox]:
+        return {"hdr": self.hdr_check, "exr": self.exr_check}
+
+    def _model_switched(self) -> None:
+        """Only the new model's values, keeping what it also has; the draft follows."""
+        combos = self._combos()
+        wanted = {name: combo.currentData() for name, combo in combos.items()}
+        refill(combos, spec_of(self.model_combo.currentData()), wanted)
+        for name, combo in combos.items():
+            self.draft.set_parameter(name, combo.currentData())
+        self._sync_toggles()
+
+    def _sync_toggles(self) -> None:
+        """HDR/EXR shown where the model has them, enabled where the rest allows them (the
+        reason in the tooltip otherwise); one that became impossible is turned off."""
+        spec = spec_of(self.draft.parameters.get("model"))
+        boxes = self._toggles()
+        for name, offered, reason in toggle_states(spec, self.request().choice()):
+            if show_toggle(boxes[name], name, offered, reason):
+                boxes[name].setChecked(False)  # the draft hears it through toggled
 
     def _show_draft(self) -> None:
         """Show what the draft holds (it changed from outside: restore, reuse, defaults)."""
@@ -225,10 +243,21 @@ class PromptPanel(QWidget):
         if self.prompt_edit.toPlainText() != draft.prompt:
             self.prompt_edit.setPlainText(draft.prompt)
         values = draft.parameters
-        for name, combo in self._combos().items():
-            # "Default" carries "": the field is left out and the model chooses.
-            combo.setCurrentIndex(max(combo.findData(values.get(name) or ""), 0))
+        combos = self._combos()
+        boxes: list[QWidget] = [*combos.values(), *self._toggles().values()]
+        for widget in boxes:
+            widget.blockSignals(True)  # showing, not choosing: the draft already holds it
+        self.model_combo.setCurrentIndex(max(self.model_combo.findData(values.get("model")), 0))
+        refill(combos, spec_of(self.model_combo.currentData()), values)
+        for name, box in self._toggles().items():
+            box.setChecked(bool(values.get(name)))
+        for widget in boxes:
+            widget.blockSignals(False)
         self.loop_check.setChecked(bool(values.get("loop")))
+        # What the model does not offer falls back to its default, in the draft too.
+        for name, combo in combos.items():
+            draft.set_parameter(name, combo.currentData())
+        self._sync_toggles()
 
     # -- the request -----------------------------------------------------------------
 
@@ -260,6 +289,7 @@ class PromptPanel(QWidget):
         set_text_color(self.count_label, ERROR_COLOR if count > PROMPT_LIMIT else None)
         issues = request.issues()
         self._show_issues(issues)
+        self._sync_toggles()
         reason = self.blocking_reason()
         self.generate_button.setEnabled(not reason)
         cost = cost_text(request.spec.cost.tokens, self.takes_spin.value())
@@ -344,13 +374,8 @@ def _error_label(parent: QWidget) -> QLabel:
     return label
 
 
-def _combo(
-    parent: QWidget, values: tuple[str, ...], tip: str, *, default: bool = False
-) -> QComboBox:
+def _combo(parent: QWidget, tip: str) -> QComboBox:
+    """Filled from the catalogue once the model is known."""
     combo = QComboBox(parent)
-    if default:
-        combo.addItem("Default", "")
-    for value in values:
-        combo.addItem(value, value)
     combo.setToolTip(tip)
     return combo

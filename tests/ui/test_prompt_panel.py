@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, 
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.catalogue import MODELS, Route
 from luma_desktop.core.request import (
     PROMPT_LIMIT,
     GenerationKeyframe,
@@ -426,12 +427,76 @@ def test_cost_label_follows_the_model_and_the_takes(panel: PromptPanel) -> None:
     assert panel.cost_label.text() == "3 takes cost 1,500,000 tokens"
 
 
-def test_a_combination_the_model_refuses_is_said_beside_the_pickers(panel: PromptPanel) -> None:
+def test_a_combination_the_model_refuses_is_said_beside_the_pickers(
+    qtbot: QtBot, panel: PromptPanel
+) -> None:
     # Generate is disabled; the reason must be on screen, not only in a tooltip.
+    # (Ray 3.2 is not even offered 9:21; a clip id as keyframe is still refused.)
+    qtbot.keyClicks(panel.prompt_edit, "the same street at dawn")
     panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-3.2"))
-    panel.aspect_combo.setCurrentIndex(panel.aspect_combo.findData("9:21"))
+    assert panel.aspect_combo.findData("9:21") == -1
+    panel.frame0.set_generation(GEN_A)
     assert not panel.generate_button.isEnabled()
-    assert "9:21" in panel.choice_error.text()
+    assert "last frame" in panel.choice_error.text()
     assert not panel.choice_error.isHidden()
-    panel.aspect_combo.setCurrentIndex(panel.aspect_combo.findData("16:9"))
+    panel.frame0.clear()
     assert panel.choice_error.isHidden()
+
+
+def test_ray_3_2_controls_follow_the_catalogue(qtbot: QtBot, panel: PromptPanel) -> None:
+    models = [panel.model_combo.itemData(i) for i in range(panel.model_combo.count())]
+    assert models == list(MODELS)
+    retired = panel.model_combo.findData("ray-1-6")
+    assert "retired by the gateway, Luma route only" in panel.model_combo.itemText(retired)
+    assert not panel.hdr_check.isVisible()  # Ray 2 makes no HDR clips
+
+    qtbot.keyClicks(panel.prompt_edit, "a neon street in the rain")
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-3.2"))
+    aspects = [panel.aspect_combo.itemData(i) for i in range(panel.aspect_combo.count())]
+    assert "9:21" not in aspects
+    assert "21:9" in aspects
+    assert panel.resolution_combo.itemText(0) == "Default (720p)"
+    assert "4k" not in [
+        panel.resolution_combo.itemData(i) for i in range(panel.resolution_combo.count())
+    ]
+    assert panel.duration_combo.itemText(0) == "Default (5s)"
+    assert panel.hdr_check.isVisible()
+    assert panel.exr_check.isVisible()
+
+    panel.duration_combo.setCurrentIndex(panel.duration_combo.findData("10s"))
+    assert not panel.hdr_check.isEnabled()
+    assert "HDR is only for 5 s clips at 720p or 1080p" in panel.hdr_check.toolTip()
+
+    panel.duration_combo.setCurrentIndex(panel.duration_combo.findData("5s"))
+    panel.resolution_combo.setCurrentIndex(panel.resolution_combo.findData("1080p"))
+    assert panel.hdr_check.isEnabled()
+    assert not panel.exr_check.isEnabled()
+    assert "turn HDR on first" in panel.exr_check.toolTip()
+    qtbot.mouseClick(panel.hdr_check, Qt.MouseButton.LeftButton)
+    assert panel.exr_check.isEnabled()
+    qtbot.mouseClick(panel.exr_check, Qt.MouseButton.LeftButton)
+    assert panel.draft.parameters["hdr"] is True
+    assert panel.draft.parameters["exr"] is True
+
+    body = panel.request().to_body(Route.UNIFIED)
+    assert body["model"] == "luma/ray-3.2"
+    assert (body["hdr"], body["exr_export"]) == (True, True)
+    assert (body["duration"], body["resolution"]) == (5, "1080p")
+    assert panel.generate_button.isEnabled()
+
+    # 10 s again: HDR (and so EXR) is impossible, turned off and said why.
+    panel.duration_combo.setCurrentIndex(panel.duration_combo.findData("10s"))
+    assert not panel.hdr_check.isChecked()
+    assert not panel.exr_check.isChecked()
+    body = panel.request().to_body(Route.UNIFIED)
+    assert "hdr" not in body
+    assert "exr_export" not in body
+    assert panel.generate_button.isEnabled()
+
+    # Back to Ray 2: its own values again, the choices it shares kept.
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-2"))
+    assert panel.aspect_combo.findData("9:21") >= 0
+    assert panel.resolution_combo.itemText(0) == "Default (1080p)"
+    assert panel.duration_combo.currentData() == ""  # Ray 2 has no 10 s
+    assert panel.request().duration is None
+    assert not panel.hdr_check.isVisible()
