@@ -126,7 +126,14 @@ def _malformed() -> web.Response:
     return web.Response(status=200, text=MALFORMED_BODY, content_type="application/json")
 
 
-async def create(request: web.Request) -> web.StreamResponse:
+Validator = Callable[[Any, Callable[[str], str | None], Callable[[], bool]], dict[str, Any]]
+
+
+async def accept_create(
+    request: web.Request, validate: Validator, **job_fields: Any
+) -> Job | web.StreamResponse:
+    """What every create route does before it answers: read, fault, validate, record,
+    log and cost the job. Returns the job, or the response that ends the request."""
     core = request.app[CORE]
     try:
         body = json.loads(await request.read())
@@ -137,19 +144,25 @@ async def create(request: web.Request) -> web.StreamResponse:
         log_create(request, "failed", body, str(uuid.uuid4()))
         return error(500, "internal error: the generation could not be started")
     try:
-        accepted = validate_create(
-            body, core.state_of, lambda: core.faults.flag("reject_data_urls")
-        )
+        accepted = validate(body, core.state_of, lambda: core.faults.flag("reject_data_urls"))
     except Refusal as refusal:
         log_create(request, "failed", body, str(uuid.uuid4()))
         return error(refusal.status, refusal.message)
-    job = core.create_job(accepted)
+    job = core.create_job(accepted, **job_fields)
     credits, usd = cost_of(accepted)
     log_create(request, "succeeded", accepted, job.id, credits)
     request[INFERENCE_KEY] = job.id
     request[COST_KEY] = (credits, usd)
     if core.faults.take("drop_creates_after_accept"):
         return drop(request)
+    return job
+
+
+async def create(request: web.Request) -> web.StreamResponse:
+    core = request.app[CORE]
+    job = await accept_create(request, validate_create)
+    if not isinstance(job, Job):
+        return job
     answer = render(job, None, core.faults.setting("spelling"))
     if core.faults.flag("hold_create"):
         await core.wait_create_release()

@@ -20,7 +20,6 @@ the generation's cost, other answers 0); a valid ``X-Client-Request-Id`` is echo
 
 from __future__ import annotations
 
-import json
 import uuid
 from typing import Any
 
@@ -32,14 +31,13 @@ from luma_desktop.sim.gateway import (
     INFERENCE_KEY,
     _malformed,
     _send_json,
+    accept_create,
     drop,
     error,
-    log_create,
 )
 from luma_desktop.sim.ledger import cost_of, valid_request_id
 from luma_desktop.sim.state import COMPLETED, FAILED, Job
 from luma_desktop.sim.unified_checks import validate_unified
-from luma_desktop.sim.validation import Refusal
 
 ROUTE = "/v2/video/generations"
 _STATUS = {"queued": "queued", "dreaming": "generating", COMPLETED: "completed", FAILED: "error"}
@@ -66,30 +64,14 @@ def _client_request_id(request: web.Request) -> str | None:
 
 
 async def create(request: web.Request) -> web.StreamResponse:
-    core = request.app[CORE]
-    request_id = _client_request_id(request)
-    try:
-        body = json.loads(await request.read())
-    except (ValueError, UnicodeDecodeError):
-        return error(400, "malformed JSON body")
-    core.received_bodies.append(body)
-    if core.faults.take("fail_creates"):
-        log_create(request, "failed", body, str(uuid.uuid4()))
-        return error(500, "internal error: the generation could not be started")
-    try:
-        accepted = validate_unified(
-            body, core.state_of, lambda: core.faults.flag("reject_data_urls")
-        )
-    except Refusal as refusal:
-        log_create(request, "failed", body, str(uuid.uuid4()))
-        return error(refusal.status, refusal.message)
-    job = core.create_job(accepted, route="unified", client_request_id=request_id)
-    credits, usd = cost_of(accepted)
-    log_create(request, "succeeded", accepted, job.id, credits)
-    request[INFERENCE_KEY] = job.id
-    request[COST_KEY] = (credits, usd)
-    if core.faults.take("drop_creates_after_accept"):
-        return drop(request)
+    job = await accept_create(
+        request,
+        validate_unified,
+        route="unified",
+        client_request_id=_client_request_id(request),
+    )
+    if not isinstance(job, Job):
+        return job
     return web.json_response(render_unified(job, None), status=200)
 
 
