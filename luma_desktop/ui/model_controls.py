@@ -34,6 +34,11 @@ def fill_models(combo: QComboBox) -> None:
         combo.addItem(text, spec.name)
         if spec.retired:
             combo.setItemData(combo.count() - 1, spec.retired, Qt.ItemDataRole.ToolTipRole)
+    # Sized for the model names, not the retired note: sized to its longest entry the combo
+    # pushed the window wider than a 1600 px screen. The open list still shows it whole.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(max(len(name) for name in MODELS) + 1)
+    combo.view().setMinimumWidth(combo.view().sizeHintForColumn(0) + 16)
 
 
 def model_values(spec: ModelSpec) -> dict[str, tuple[tuple[str, str], ...]]:

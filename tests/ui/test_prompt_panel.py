@@ -448,6 +448,10 @@ def test_ray_3_2_controls_follow_the_catalogue(qtbot: QtBot, panel: PromptPanel)
     assert models == list(MODELS)
     retired = panel.model_combo.findData("ray-1-6")
     assert "retired by the gateway, Luma route only" in panel.model_combo.itemText(retired)
+    # The note does not size the combo (it made the window wider than the screen).
+    metrics = panel.model_combo.fontMetrics()
+    note_width = metrics.horizontalAdvance(panel.model_combo.itemText(retired))
+    assert panel.model_combo.sizeHint().width() < note_width
     assert not panel.hdr_check.isVisible()  # Ray 2 makes no HDR clips
 
     qtbot.keyClicks(panel.prompt_edit, "a neon street in the rain")
