@@ -40,10 +40,13 @@ async def endless_video(server: HostileServer, req: Request, out: Reply) -> None
         await out.raw(b"\x00" * 65536)
 
 
+# The sleeps below are the hostile server dripping or stalling on purpose, not test waits.
+
+
 async def huge_length(server: HostileServer, req: Request, out: Reply) -> None:
     await out.head(200, {"Content-Type": "video/mp4", "Content-Length": str(10 * 1024**3)})
     await out.raw(CLIP[:64])
-    await asyncio.sleep(30)
+    await asyncio.sleep(30)  # sleep-ok: the server misbehaving
 
 
 async def drip_then_resume(server: HostileServer, req: Request, out: Reply) -> None:
@@ -54,7 +57,7 @@ async def drip_then_resume(server: HostileServer, req: Request, out: Reply) -> N
     await out.raw(CLIP[:20_000])
     for byte in CLIP[20_000:]:
         await out.raw(bytes([byte]))
-        await asyncio.sleep(0.1)
+        await asyncio.sleep(0.1)  # sleep-ok: the server misbehaving
 
 
 async def drip_first_poll(server: HostileServer, req: Request, out: Reply) -> None:
@@ -63,7 +66,7 @@ async def drip_first_poll(server: HostileServer, req: Request, out: Reply) -> No
         await out.head(200, {"Content-Type": "application/json", "Content-Length": "500"})
         for _ in range(500):
             await out.raw(b" ")
-            await asyncio.sleep(0.2)
+            await asyncio.sleep(0.2)  # sleep-ok: the server misbehaving
     await default_poll(server, req, out)
 
 
@@ -126,7 +129,7 @@ async def unknown_state(server: HostileServer, req: Request, out: Reply) -> None
 
 
 async def held_queued(server: HostileServer, req: Request, out: Reply) -> None:
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2)  # sleep-ok: the server misbehaving
     await out.json(200, {"id": req.query["generation_id"][0], "state": "queued"})
 
 
