@@ -2,8 +2,9 @@
 
 The gateway has no field for Luma's camera concepts: the words in the prompt are the
 interface ("camera push in", "orbit left"…), so a camera move or a preset is a phrase
-inserted at the cursor. Starter presets ship here; the artist's own are kept in the
-preferences by the studio layer (``Preset.to_dict``/``from_dict``).
+inserted at the cursor. Starter presets ship here; the artist's own (a fragment and,
+optionally, the parameters of the draft they were saved from) are kept in the artist
+database's preferences by :mod:`luma_desktop.core.presets`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from luma_desktop.core.artist_db import transaction
 
@@ -56,22 +57,58 @@ CAMERA_MOVES: tuple[Phrase, ...] = (
 )
 
 
+# The draft parameters a preset may carry besides its words (what an artist sets per
+# look: the model, the frame, the length), each a string but ``loop``.
+PRESET_PARAMS = ("model", "resolution", "aspect_ratio", "duration", "loop")
+USER_KIND = "mine"  # the artist's own presets: a menu of their own
+
+
 @dataclass(frozen=True)
 class Preset:
     name: str
-    kind: str  # "style", "lens", "light" (menus group by it)
-    text: str
+    kind: str  # "style", "lens", "light" (menus group by it); USER_KIND for the artist's
+    text: str  # the prompt fragment ("" for a preset of parameters only)
+    params: Mapping[str, str | bool] = field(default_factory=dict, hash=False)
 
-    def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "kind": self.kind, "text": self.text}
+    def to_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {"name": self.name, "kind": self.kind, "text": self.text}
+        if self.params:
+            data["params"] = dict(self.params)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object]) -> Preset | None:
         """A preset read back from the preferences; None if it is not one."""
         name, kind, text = (data.get(k) for k in ("name", "kind", "text"))
-        if not all(isinstance(v, str) and v.strip() for v in (name, kind, text)):
+        params = _params(data.get("params", {}))
+        if params is None or not all(isinstance(v, str) for v in (name, kind, text)):
             return None
-        return cls(str(name).strip(), str(kind).strip(), str(text).strip())
+        name, kind, text = str(name).strip(), str(kind).strip(), str(text).strip()
+        if not (name and kind and (text or params)):
+            return None
+        return cls(name, kind, text, params)
+
+    def describe(self) -> str:
+        """For a tooltip: the words, then the parameters it sets."""
+        settings = ", ".join(f"{k.replace('_', ' ')} {_shown(v)}" for k, v in self.params.items())
+        return "\n".join(p for p in (self.text, f"Sets {settings}" if settings else "") if p)
+
+
+def _params(value: object) -> dict[str, str | bool] | None:
+    """The parameters of a stored preset; None when they are not a preset's."""
+    if not isinstance(value, Mapping):
+        return None
+    found: dict[str, str | bool] = {}
+    for key, item in value.items():
+        wanted = bool if key == "loop" else str
+        if key not in PRESET_PARAMS or not isinstance(item, wanted):
+            return None
+        found[key] = item
+    return found
+
+
+def _shown(value: str | bool) -> str:
+    return ("on" if value else "off") if isinstance(value, bool) else value
 
 
 STARTER_PRESETS: tuple[Preset, ...] = (

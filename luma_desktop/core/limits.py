@@ -55,6 +55,10 @@ class Limits:
     disk_headroom_bytes: int = 64 * MiB  # left free on the disk after a clip is written
     # -- local inputs -------------------------------------------------------------------
     max_keyframe_file_bytes: int = 256 * MiB  # an image file, counted while reading
+    # -- the artist's own records (read back from the artist database) -------------------
+    max_user_presets: int = 100  # saved presets; a new one past this is refused
+    max_preset_name_chars: int = 60  # a menu entry, not a paragraph
+    max_preset_text_chars: int = 1000  # a fragment of a prompt (a prompt is 2,048 at most)
     # -- text shown to people -----------------------------------------------------------
     max_shown_chars: int = 500  # network text in a terminal or a widget
     min_redacted_key_chars: int = 8  # shorter "keys" (the demo's) are not real secrets

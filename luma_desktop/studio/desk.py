@@ -1,5 +1,6 @@
 """The artist's desk for one window: the artist database and what works on it (boards,
-takes, the budget caps), opened beside the studio and closed with the window."""
+takes, the budget caps, prompt history and the artist's presets), opened beside the
+studio and closed with the window."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from luma_desktop.core.artist_db import FILE_NAME, open_artist_db
 from luma_desktop.core.budget import Caps, Spend, Verdict
 from luma_desktop.core.craft import PromptHistory
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.presets import UserPresets
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.takes import Takes
 from luma_desktop.studio.board_runner import BoardRunner
@@ -31,6 +33,7 @@ class Desk(QObject):
         self.runner = BoardRunner(queue.engine, studio.tasks, self.db, queue.track, self.caps, self)
         self.takes = Takes(self.db)
         self.history = PromptHistory(self.db)
+        self.presets = UserPresets(self.db)
 
     def caps(self) -> Caps:
         return budget.load_caps(self.db)

@@ -145,6 +145,13 @@ class Draft(QObject):
 
     # -- writing (from elsewhere: the panel follows) -------------------------------------
 
+    def apply(self, parameters: Parameters) -> None:
+        """Several parameters at once from outside (a preset): the panel shows them."""
+        for name, value in parameters.items():
+            if name in self._defaults:
+                self._parameters[name] = _checked(name, value, self._defaults[name])
+        self._reloaded()
+
     def set_defaults(self, parameters: Parameters) -> None:
         """The preferred values (from Preferences, where "" means the model's default);
         the draft takes them too."""

@@ -209,6 +209,10 @@ class MainWindow(QMainWindow):
         studio.library.stacker = self.desk.takes.stacks
         self.desk.groups_changed.connect(lambda: studio.library.reload())
         self.prompt_panel.craft.history = lambda: self.desk.history.recent(500)
+        self.prompt_panel.craft.store = self.desk.presets
+        self.prompt_panel.craft.notice.connect(
+            lambda text: self.statusBar().showMessage(text, 8000)
+        )
         library.marked = lambda stars, kept: self.desk.takes.matching(stars, kept)
         self.board_panel.play_requested.connect(self.play_chain)
         self.board_panel.export_requested.connect(self.export_clips)

@@ -1,12 +1,13 @@
-"""Prompt craft beside the prompt box: camera moves and presets inserted at the cursor,
-the history of prompts sent (Ctrl+Up/Down, and a searchable list)."""
+"""Prompt craft beside the prompt box: camera moves and presets inserted at the cursor
+(the starter set and the artist's own, saved from the draft with its parameters), the
+history of prompts sent (Ctrl+Up/Down, and a searchable list)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from itertools import groupby
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,6 +28,8 @@ from luma_desktop.core.craft import (
     Preset,
     insert_phrase,
 )
+from luma_desktop.core.presets import PresetError, UserPresets, draft_preset
+from luma_desktop.ui.preset_dialogs import ManagePresetsDialog, SavePresetDialog
 
 
 def insert_at_cursor(edit: QPlainTextEdit, phrase: str) -> None:
@@ -78,11 +81,17 @@ class HistoryPopup(QDialog):
 class PromptCraft(QToolButton):
     """The "Camera, style…" button and the history keys of one prompt box."""
 
+    notice = Signal(str)  # a preset saved or refused, for the status bar
+
     def __init__(self, edit: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = edit
         self.history: Callable[[], list[str]] = lambda: []  # set by the window
         self.presets: Callable[[], list[Preset]] = lambda: list(STARTER_PRESETS)
+        self.store: UserPresets | None = None  # the artist's own presets (the window sets it)
+        # The draft's parameters, read when saving a preset and set when using one.
+        self.parameters: Callable[[], Mapping[str, object]] = dict
+        self.apply_params: Callable[[Mapping[str, object]], None] = lambda _params: None
         self._cursor: HistoryCursor | None = None
         self._recalling = False
         self.setText("Camera, style…")
@@ -109,12 +118,78 @@ class PromptCraft(QToolButton):
                 action = sub.addAction(preset.name)
                 action.setToolTip(preset.text)
                 action.triggered.connect(lambda _c=False, t=preset.text: self.insert(t))
+        self._add_user_presets()
         self.menu_.addSeparator()
         history = self.menu_.addAction("Prompt history… (Ctrl+Up/Down)")
         history.triggered.connect(self.show_history)
 
+    def _add_user_presets(self) -> None:
+        if self.store is None:
+            return
+        mine = self.menu_.addMenu("My presets")
+        presets = self.store.all()
+        for preset in presets:
+            action = mine.addAction(preset.name)
+            action.setToolTip(preset.describe())
+            action.triggered.connect(lambda _c=False, p=preset: self.use(p))
+        if not presets:
+            mine.addAction("None yet: save the draft as one").setEnabled(False)
+        mine.setToolTipsVisible(True)
+        mine.addSeparator()
+        mine.addAction("Save draft as preset…").triggered.connect(self.save_preset)
+        manage = mine.addAction("Rename or delete…")
+        manage.setEnabled(bool(presets))
+        manage.triggered.connect(self.manage_presets)
+
     def insert(self, phrase: str) -> None:
         insert_at_cursor(self.edit, phrase)
+
+    def use(self, preset: Preset) -> None:
+        """A preset's parameters go to the draft, its words in at the cursor."""
+        if preset.params:
+            self.apply_params(preset.params)
+        if preset.text:
+            self.insert(preset.text)
+
+    def ask_preset(self, fragment: str) -> tuple[str, bool] | None:
+        """(name, with the draft's parameters), or None when the artist cancels."""
+        dialog = self.save_dialog(fragment)
+        try:
+            if dialog.exec() != SavePresetDialog.DialogCode.Accepted:
+                return None
+            return dialog.answer()
+        finally:
+            dialog.deleteLater()
+
+    def save_dialog(self, fragment: str) -> SavePresetDialog:
+        limit = self.store.limits.max_preset_name_chars if self.store else 60
+        return SavePresetDialog(fragment, limit, self)
+
+    def save_preset(self) -> None:
+        """The selected words (else the whole prompt), and the draft's parameters."""
+        if self.store is None:
+            return
+        selected = self.edit.textCursor().selectedText().replace("\u2029", "\n")
+        fragment = (selected or self.edit.toPlainText()).strip()
+        answer = self.ask_preset(fragment)
+        if answer is None:
+            return
+        name, with_params = answer
+        preset = draft_preset(name, fragment, self.parameters() if with_params else {})
+        try:
+            self.store.save(preset)
+        except PresetError as exc:
+            self.notice.emit(f"Preset not saved: {exc}")
+            return
+        self.notice.emit(f"Saved the preset “{preset.name}” (Camera, style… → My presets).")
+
+    def manage_presets(self) -> ManagePresetsDialog | None:
+        if self.store is None:
+            return None
+        dialog = ManagePresetsDialog(self.store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def show_history(self) -> HistoryPopup:
         popup = HistoryPopup(self.history(), self)

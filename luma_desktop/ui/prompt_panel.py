@@ -90,6 +90,9 @@ class PromptPanel(QWidget):
         self.count_label.setToolTip(f"Characters in the prompt; the limit is {PROMPT_LIMIT}")
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
         self.craft = PromptCraft(self.prompt_edit, self)
+        # A preset is saved from the draft's parameters and sets them when used.
+        self.craft.parameters = lambda: self.draft.parameters
+        self.craft.apply_params = self.draft.apply
         below = QHBoxLayout()
         below.addWidget(self.prompt_error, 1)
         below.addWidget(self.craft)
