@@ -50,6 +50,10 @@ class ImageKeyframe:
     url: str
     source: str = ""  # what the artist picked: a file path or the URL itself
     note: str = ""  # how it was prepared, e.g. "inline JPEG 1280×720, 143 KB"
+    # A frame taken from a clip (Ray 3.2 continues clips through their frames): the
+    # clip's generation id, for the lineage, and which end ("last" or "first").
+    clip: str = ""
+    clip_end: str = ""
 
     @property
     def inline(self) -> bool:
@@ -169,10 +173,15 @@ class GenerationRequest:
         return build_body(self, route)
 
     def parents(self) -> list[str]:
-        """The generations this one extends (its lineage), in frame order."""
-        return [
-            f.generation_id for f in (self.frame0, self.frame1) if isinstance(f, GenerationKeyframe)
-        ]
+        """The generations this one extends (its lineage), in frame order: by id, or
+        through a frame taken from the clip."""
+        found: list[str] = []
+        for frame in (self.frame0, self.frame1):
+            if isinstance(frame, GenerationKeyframe):
+                found.append(frame.generation_id)
+            elif isinstance(frame, ImageKeyframe) and frame.clip:
+                found.append(frame.clip)
+        return found
 
     @property
     def has_inline_images(self) -> bool:

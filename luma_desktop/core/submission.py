@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.models import Generation, strip_inline_data
@@ -20,9 +20,11 @@ from luma_desktop.api.unified import client_request_id
 from luma_desktop.core.catalogue import Route, RouteChoice
 from luma_desktop.core.events import JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.lineage import frame_mark
 from luma_desktop.core.request import (
     PRICE_TOKENS,
     GenerationRequest,
+    ImageKeyframe,
     InvalidRequest,
     Issue,
     is_generation_id,
@@ -51,7 +53,7 @@ async def submit(engine: JobEngine, request: GenerationRequest) -> JobRecord:
     job = engine.store.add(
         base_url=engine._recorded_url(client),
         prompt=request.prompt,
-        body=strip_inline_data(body),
+        body=_stored(request, body),
         parents=[*request.parents(), *source],
         tokens=PRICE_TOKENS,  # the estimate until the gateway says what it cost
         route=route.value,
@@ -66,16 +68,23 @@ async def submit(engine: JobEngine, request: GenerationRequest) -> JobRecord:
                 return _create_failed(engine, job, error, request, route)
             log.info("%s has no unified route (%s): Luma route", job.base_url, error.status)
             route, body = fallback, request.to_body(fallback)
-            job = engine.store.update(
-                job.local_id,
-                route=route.value,
-                body=strip_inline_data(body),
-            )
+            job = engine.store.update(job.local_id, route=route.value, body=_stored(request, body))
             continue
         try:
             return engine.record(job, generation)
         except ApiError as error:  # taken, but its answer cannot be kept as it is
             return engine.end(job, JobStatus.UNKNOWN, error)
+
+
+def _stored(request: GenerationRequest, body: dict[str, Any]) -> dict[str, Any]:
+    """The body as it is kept: inline images shortened, a clip's frame marked with the
+    clip (Ray 3.2 continues clips through frames; the lineage reads the mark)."""
+    stored: dict[str, Any] = strip_inline_data(body)
+    for key, frame in (("image_url", request.frame0), ("last_image_url", request.frame1)):
+        value = stored.get(key)
+        if isinstance(frame, ImageKeyframe) and frame.clip and isinstance(value, str):
+            stored[key] = frame_mark(value, frame.clip)
+    return stored
 
 
 async def _source_link(

@@ -3,7 +3,9 @@
 It acts on ``core.boards.next_step`` whenever a job of the running board changes (the
 engine's event stream), so a board goes on by itself while the artist works, and
 stops where the artist must pick a take (``auto_keep`` off) or a shot failed. Every
-shot is checked against the budget before it is sent.
+shot is checked against the budget before it is sent. A board on a model that cannot
+continue a clip by its id (Ray 3.2) chains its shots through the previous shot's last
+frame (:func:`luma_desktop.core.continuation.through_frames`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from luma_desktop.core.boards import (
     to_run,
 )
 from luma_desktop.core.budget import Caps, Spend
+from luma_desktop.core.continuation import FrameUnavailable, through_frames
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
@@ -168,6 +171,12 @@ class BoardRunner(QObject):
         self, board: Board, index: int, request: GenerationRequest, count: int
     ) -> None:
         try:
+            try:
+                request = await through_frames(request, self.engine.store.find_generation)
+            except FrameUnavailable as exc:
+                self.running = None
+                self.status.emit(f"Shot {index + 1} cannot continue the shot before: {exc}")
+                return
             group = self.takes.new_group(request.prompt, count)
             for _ in range(count):
                 job = await self.engine.submit(request)

@@ -141,6 +141,8 @@ class Draft(QObject):
         value = _checked(name, value, self._defaults.get(name))
         if self._parameters.get(name) != value:
             self._parameters[name] = value
+            if name == "model":  # Ray 3.2 continues clips through frames, not ids
+                self._refit()
             self._changed()
 
     # -- writing (from elsewhere: the panel follows) -------------------------------------
@@ -169,21 +171,30 @@ class Draft(QObject):
         self._prompt = request.prompt
         for name in (*CHOICES, *FLAGS):
             self._parameters[name] = _checked(name, getattr(request, name), self._defaults[name])
-        _fill(self.frame0, request.frame0, self._find)
-        _fill(self.frame1, request.frame1, self._find)
+        _fill(self.frame0, request.frame0, self._find, self.model)
+        _fill(self.frame1, request.frame1, self._find, self.model)
         self._reloaded()
 
     def reuse(self, job: JobRecord) -> None:
         self.load(GenerationRequest.from_body(dict(job.body)))
 
+    @property
+    def model(self) -> str | None:
+        value = self._parameters.get("model")
+        return value if isinstance(value, str) else None
+
     def extend(self, job: JobRecord, direction: Direction) -> None:
-        extension.extend(self.frame0, self.frame1, job, direction)
+        extension.extend(self.frame0, self.frame1, job, direction, self.model)
 
     def bridge(self, a: JobRecord, b: JobRecord) -> None:
-        extension.bridge(self.frame0, self.frame1, a, b)
+        extension.bridge(self.frame0, self.frame1, a, b, self.model)
 
     def extend_to_image(self, job: JobRecord, image: str, prepend: bool) -> None:
-        extension.extend_to_image(self.frame0, self.frame1, job, image, prepend)
+        extension.extend_to_image(self.frame0, self.frame1, job, image, prepend, self.model)
+
+    def _refit(self) -> None:
+        for slot in (self.frame0, self.frame1):
+            extension.refit(slot, self._find, self.model)
 
     # -- across restarts -------------------------------------------------------------------
 
@@ -221,8 +232,8 @@ class Draft(QObject):
         for name, value in (saved if isinstance(saved, dict) else {}).items():
             if name in self._defaults:
                 self._parameters[name] = _checked(name, value, self._defaults[name])
-        _fill(self.frame0, _keyframe_from_json(data.get("frame0")), self._find)
-        _fill(self.frame1, _keyframe_from_json(data.get("frame1")), self._find)
+        _fill(self.frame0, _keyframe_from_json(data.get("frame0")), self._find, self.model)
+        _fill(self.frame1, _keyframe_from_json(data.get("frame1")), self._find, self.model)
         self._reloaded()
         self._save_timer.stop()  # nothing new to write
 
@@ -248,11 +259,16 @@ def _checked(name: str, value: object, fallback: object) -> object:
     return value  # a parameter this version does not list: kept for the catalogue to judge
 
 
-def _fill(slot: KeyframeSlotModel, keyframe: Keyframe | None, find: Finder) -> None:
+def _fill(
+    slot: KeyframeSlotModel, keyframe: Keyframe | None, find: Finder, model: str | None
+) -> None:
+    if isinstance(keyframe, ImageKeyframe) and keyframe.clip:
+        keyframe = GenerationKeyframe(keyframe.clip)  # the frame is taken again from the clip
     if isinstance(keyframe, GenerationKeyframe):
         job = find(keyframe.generation_id)
         if job is not None:
-            extension.hold_clip(slot, job)  # with its thumbnail and prompt, as when extending
+            # With its thumbnail and prompt, as when extending (by frame where it must).
+            extension.hold_clip(slot, job, model)
         else:
             slot.set_generation(keyframe.generation_id)
     elif isinstance(keyframe, ImageKeyframe) and not keyframe.inline:
@@ -268,6 +284,8 @@ def _keyframe_json(keyframe: Keyframe | None) -> dict[str, str] | None:
     that came from nowhere on disk (a pasted picture, a player frame) is not kept."""
     if isinstance(keyframe, GenerationKeyframe):
         return {"type": "generation", "id": keyframe.generation_id}
+    if isinstance(keyframe, ImageKeyframe) and keyframe.clip:  # the frame is taken again
+        return {"type": "generation", "id": keyframe.clip}
     if isinstance(keyframe, ImageKeyframe) and not keyframe.inline:
         return {"type": "image", "url": keyframe.url}
     if isinstance(keyframe, ImageKeyframe) and Path(keyframe.source).is_absolute():

@@ -9,13 +9,16 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter
 
+from luma_desktop.core.continuation import End, clip_frame
 from luma_desktop.core.images import KeyframeError, prepare_image_bytes
+from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.keyframes import prepare_keyframe
 from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, Keyframe
 from luma_desktop.studio.tasks import TaskGroup
@@ -54,6 +57,11 @@ class KeyframeSlotModel(QObject):
     def load_image(self, image: QImage, name: str) -> None:
         """A frame from the player, or an image pasted from the clipboard."""
         self._start(self._from_image(image.copy(), name), f"Preparing {name}…")
+
+    def load_clip_frame(self, clip: JobRecord, end: End, label: str) -> None:
+        """A clip's last (or first) frame, taken from its file: how a model without
+        generation-id keyframes (Ray 3.2) continues (or leads into) a clip."""
+        self._start(self._from_clip(clip, end, label), f"Taking the {end.value} frame of {label}…")
 
     def set_generation(
         self, generation_id: str, preview: QImage | None = None, note: str = ""
@@ -100,6 +108,14 @@ class KeyframeSlotModel(QObject):
             preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)
         return keyframe, preview
 
+    async def _from_clip(
+        self, clip: JobRecord, end: End, label: str
+    ) -> tuple[Keyframe, QImage | None]:
+        keyframe = await asyncio.to_thread(clip_frame, clip, end)
+        preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)
+        note = f"{end.value.capitalize()} frame of {label}\n{keyframe.note}"
+        return replace(keyframe, note=note), preview
+
     async def _from_image(self, image: QImage, name: str) -> tuple[Keyframe, QImage | None]:
         data = await asyncio.to_thread(_png_bytes, image)
         keyframe = await asyncio.to_thread(prepare_image_bytes, data, name)
@@ -120,6 +136,8 @@ def swap(a: KeyframeSlotModel, b: KeyframeSlotModel) -> None:
 
 
 def _describe(keyframe: Keyframe) -> str:
+    if isinstance(keyframe, ImageKeyframe) and keyframe.clip:
+        return keyframe.note  # which frame of which clip, and how it was prepared
     if isinstance(keyframe, ImageKeyframe):
         name = Path(keyframe.source).name if keyframe.inline else keyframe.url
         how = keyframe.note or ("sent inline" if keyframe.inline else "image link")

@@ -302,6 +302,7 @@ class PromptPanel(QWidget):
             "reports each clip's own cost, shown in the library and the status bar"
         )
         self.generate_button.setToolTip(reason or f"{GENERATE_TIP} {cost}.")
+        self._update_note()  # the note names the model ("Ray 3.2 continues from…")
 
     def _show_issues(self, issues: list[Issue]) -> None:
         """The first issue of each place, next to the controls it is about: the prompt,
