@@ -209,7 +209,7 @@ def test_a_read_only_or_full_folder_is_said_plainly(
     def refuse(path: object) -> None:
         raise sqlite3.OperationalError("attempt to write a readonly database")
 
-    monkeypatch.setattr(store_module, "_open", refuse)
+    monkeypatch.setattr(store_module, "open_db", refuse)
     with pytest.raises(store_module.StoreUnavailable, match="cannot use its job store"):
         JobStore(tmp_path / "jobs.sqlite3")
     assert not list(tmp_path.glob("*.corrupt-*"))  # not damage: nothing moved aside
