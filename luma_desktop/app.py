@@ -14,13 +14,13 @@ import gc
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks the first Qt binding it finds
 
 import qasync
-from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from luma_desktop import __version__
@@ -29,7 +29,6 @@ from luma_desktop.core import paths
 from luma_desktop.core.lock import DataDirLocked
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import StoreUnavailable
-from luma_desktop.selftest import run_selftest
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
@@ -37,6 +36,9 @@ from luma_desktop.ui.theme import apply_dark_theme
 # bench/startup.py sets this: print when the window has painted and answered an input
 # event, then quit.
 STARTUP_PROBE_ENV = "LUMA_DESKTOP_STARTUP_PROBE"
+# What waits for the first paint runs anyway this long after the window is shown (a
+# window shown minimized or on another desktop may not be painted for a while).
+FIRST_PAINT_WAIT_MS = 1500
 _IMPORTED_AT = time.monotonic()
 
 
@@ -98,12 +100,18 @@ async def _one_studio(
         def closed() -> None:
             done.set()
 
+        def after_first_paint() -> None:
+            # The window first, then what it shows: demo mode's simulator starts (on a
+            # worker thread), the job list fills, unfinished jobs resume.
+            studio.start_later()
+            studio.queue.load()
+            settle_heap()
+
         window.mode_switch_requested.connect(switch, Qt.ConnectionType.QueuedConnection)
         app.lastWindowClosed.connect(closed)
         try:
+            _AfterFirstPaint(window, after_first_paint)
             window.show()
-            studio.queue.load()
-            settle_heap()
             if os.environ.get(STARTUP_PROBE_ENV):
                 _StartupProbe(window, done)
             await done.wait()
@@ -125,6 +133,28 @@ def _process_age() -> float:
         return uptime - started_ticks / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return time.monotonic() - _IMPORTED_AT
+
+
+class _AfterFirstPaint(QObject):
+    """Runs ``then`` once, as soon as the window's first paint is done (or after
+    FIRST_PAINT_WAIT_MS if it is not painted by then)."""
+
+    def __init__(self, window: MainWindow, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window, self._then, self._done = window, then, False
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_PAINT_WAIT_MS, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._run)  # once this paint is on screen
+        return False
+
+    def _run(self) -> None:
+        if not self._done:
+            self._done = True
+            self._then()
 
 
 class _StartupProbe(QObject):
@@ -154,6 +184,8 @@ class _StartupProbe(QObject):
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.selftest:
+        from luma_desktop.selftest import run_selftest  # not paid for by every start-up
+
         return run_selftest()  # before any QApplication: it picks its own platform
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -162,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(False)  # the loop ends when run() returns, after cleanup
     app.setWindowIcon(app_icon())
     apply_dark_theme(app)
-    options = Options(demo=args.demo, base_url=args.base_url, data_dir=args.data_dir)
+    options = Options(
+        demo=args.demo, base_url=args.base_url, data_dir=args.data_dir, start_later=True
+    )
     with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
         return runner.run(run(app, options))
 

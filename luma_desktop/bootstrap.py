@@ -26,7 +26,8 @@ from luma_desktop.core.policy import PollPolicy
 from luma_desktop.core.recovery import recovered_message
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import JobStore
-from luma_desktop.sim import SimConfig, SimServer
+from luma_desktop.demo_sim import DemoSimulator
+from luma_desktop.sim.config import SimConfig
 from luma_desktop.studio.balance import BalanceModel
 from luma_desktop.studio.connection import ConnectionTest, check_connection
 from luma_desktop.studio.draft import Draft
@@ -58,6 +59,9 @@ class Options:
     data_dir: Path | None = None
     sim_config: SimConfig | None = None  # demo mode's simulator (tests make it faster)
     policy: PollPolicy | None = None  # how the engine polls (tests against a simulator)
+    # The app's start-up: demo mode's simulator is loaded by ``Studio.start_later``,
+    # after the window's first paint, not while the studio opens.
+    start_later: bool = False
 
 
 def wants_demo(options: Options, keys: KeyStore) -> bool:
@@ -99,6 +103,10 @@ def _open_draft(
     return draft
 
 
+def _nothing() -> None:
+    pass
+
+
 def demo_policy(config: SimConfig) -> PollPolicy:
     """The simulator renders in seconds: the unified route's poll schedule is built
     around its render time, and polls of this machine's own server may come fast."""
@@ -127,10 +135,13 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         handler = setup_logging(paths.log_dir(data), key_source)
         stack.callback(logging.getLogger().removeHandler, handler)
         log.info("starting (demo=%s, data=%s)", demo, data)
-        sim: SimServer | None = None
+        sim: DemoSimulator | None = None
         if demo:
             config = replace(options.sim_config or DEMO_SIM, state_file=str(data / SIM_JOBS_FILE))
-            sim = stack.enter_context(SimServer(config).start())
+            sim = DemoSimulator(config)  # listening now; serving once started
+            stack.callback(sim.stop)
+            if not options.start_later:
+                sim.start_soon()
             base_url = DEMO_GATEWAY
         else:
             base_url = options.base_url or settings.prefs.base_url
@@ -182,6 +193,7 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             data_dir=data,
             connection=ConnectionTest(functools.partial(check_connection, http), tasks, root),
             simulator=sim,
+            start_later=sim.start_soon if sim is not None else _nothing,
             demo_wanted=lambda: wants_demo(options, keys),
             balance=BalanceModel(engine, tasks, parent=root),
         )

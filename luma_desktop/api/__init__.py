@@ -3,8 +3,15 @@
 No Qt here: usable from a plain ``asyncio.run`` script.
 """
 
-from luma_desktop.api.client import GatewayClient
-from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.models import Generation, State
+import sys
+
+# httpx loads its command-line client (click, rich, pygments: 0.1-0.3 s) whenever they
+# happen to be installed; the app never runs it. Marked absent, httpx skips it and
+# defines a stub ``httpx.main`` instead (its own fallback for a missing CLI extra).
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
+from luma_desktop.api.client import GatewayClient  # noqa: E402 (after the marker above)
+from luma_desktop.api.errors import ApiError, ErrorKind  # noqa: E402
+from luma_desktop.api.models import Generation, State  # noqa: E402
 
 __all__ = ["ApiError", "ErrorKind", "GatewayClient", "Generation", "State"]

@@ -23,17 +23,19 @@ from collections.abc import Callable
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from luma_desktop.core import ffmpeg
 from luma_desktop.core.catalogue import model_named
-from luma_desktop.core.images import KeyframeError, prepare_image_bytes
 from luma_desktop.core.jobs import JobRecord
+from luma_desktop.core.keyframe_errors import KeyframeError
 from luma_desktop.core.media import Decoder, Input, Scaler
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
 
 Finder = Callable[[str], JobRecord | None]
+
+if TYPE_CHECKING:  # the studio imports this module when it opens; Pillow loads on use
+    from PIL import Image
 
 
 class End(StrEnum):
@@ -98,6 +100,8 @@ def clip_frame(clip: JobRecord, end: End = End.LAST) -> ImageKeyframe:
     except (ffmpeg.FFmpegError, OSError) as exc:
         reason = f"The {end.value} frame of “{path.name}” could not be read: {exc}"
         raise FrameUnavailable(reason) from None
+    from luma_desktop.core.images import prepare_image_bytes  # Pillow: not at start-up
+
     keyframe = prepare_image_bytes(data, f"{end.value} frame of {path.name}", source=str(path))
     return replace(keyframe, clip=clip.generation_id, clip_end=end.value)
 
@@ -128,6 +132,8 @@ def describe(label: str, keyframe: ImageKeyframe, clip_name: str) -> str:
 
 def _rgb_image(frm: int, width: int, height: int) -> Image.Image:
     """An rgb24 frame as a Pillow image (its own copy of the pixels)."""
+    from PIL import Image
+
     head = ffmpeg.frame(frm)
     stride = head.linesize[0]
     data = ctypes.string_at(head.data[0], stride * height)

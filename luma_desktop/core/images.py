@@ -25,8 +25,18 @@ from pathlib import Path
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from luma_desktop.core.keyframe_errors import Cancelled, ImageRejected, KeyframeError
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.request import ImageKeyframe
+
+# The errors live in keyframe_errors (no Pillow there); named here as they always were.
+__all__ = [
+    "Cancelled",
+    "ImageRejected",
+    "KeyframeError",
+    "prepare_image_bytes",
+    "prepare_image_file",
+]
 
 DEFAULT_MAX_SIDE = 2048
 # Our own bomb limit, checked on the header's size before any pixel is decoded. It is
@@ -59,18 +69,6 @@ _DECODE_ERRORS: tuple[type[BaseException], ...] = (
 # Image.open: that lazy registration mutates module globals and could race when two
 # worker threads open their first image at the same moment.
 Image.init()
-
-
-class KeyframeError(ValueError):
-    """A keyframe the artist gave cannot be used; the message says why, in plain words."""
-
-
-class ImageRejected(KeyframeError):
-    """An image file or its bytes cannot become a keyframe."""
-
-
-class Cancelled(KeyframeError):
-    """Image preparation was stopped (Ctrl+C, the window closing, another image chosen)."""
 
 
 Stop = Callable[[], bool]

@@ -74,7 +74,6 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import os
 import socket
 import threading
 from collections import Counter
@@ -89,6 +88,7 @@ from luma_desktop.sim.faults import Faults
 from luma_desktop.sim.gateway import gateway_app
 from luma_desktop.sim.ledger import Ledger
 from luma_desktop.sim.render import luma_object
+from luma_desktop.sim.sockets import listen, url
 from luma_desktop.sim.state import Hook, SimCore
 from luma_desktop.sim.unified import add_routes as add_unified_routes
 from luma_desktop.sim.video import video_app
@@ -98,21 +98,6 @@ log = logging.getLogger(__name__)
 
 _START_TIMEOUT = 10.0
 _SHUTDOWN_TIMEOUT = 1.0
-
-
-def _listen(host: str, port: int) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    if os.name != "nt":  # on Windows SO_REUSEADDR would allow port stealing
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    sock.setblocking(False)
-    return sock
-
-
-def _url(host: str, sock: socket.socket) -> str:
-    port = sock.getsockname()[1]
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 class SimServer:
@@ -160,15 +145,19 @@ class SimServer:
         return self._core.video_request_headers
 
     # lifecycle -----------------------------------------------------------------------
-    def start(self) -> SimServer:
+    def start(self, sockets: tuple[socket.socket, socket.socket] | None = None) -> SimServer:
+        """Serve on its own thread; ``sockets``: the gateway's and the video origin's,
+        already listening (demo mode binds them before it loads the server)."""
         if self._thread is not None:
             if self._thread.is_alive():
                 return self
             raise RuntimeError("a stopped SimServer cannot be started again; make a new one")
-        gateway_sock = _listen(self.config.host, self.config.port)
-        video_sock = _listen(self.config.host, self.config.video_port)
-        self.base_url = _url(self.config.host, gateway_sock)
-        self.video_base_url = _url(self.config.host, video_sock)
+        gateway_sock, video_sock = sockets or (
+            listen(self.config.host, self.config.port),
+            listen(self.config.host, self.config.video_port),
+        )
+        self.base_url = url(self.config.host, gateway_sock)
+        self.video_base_url = url(self.config.host, video_sock)
         self._core.video_base_url = self.video_base_url
         self._thread = threading.Thread(
             target=self._run, args=(gateway_sock, video_sock), name="luma-sim", daemon=True

@@ -11,17 +11,18 @@ import base64
 from collections.abc import Coroutine
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Qt, Signal
 from PySide6.QtGui import QImage, QImageWriter
 
-from luma_desktop.core.continuation import End, clip_frame
-from luma_desktop.core.images import KeyframeError, prepare_image_bytes
 from luma_desktop.core.jobs import JobRecord
-from luma_desktop.core.keyframes import prepare_keyframe
+from luma_desktop.core.keyframe_errors import KeyframeError
 from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, Keyframe
 from luma_desktop.studio.tasks import TaskGroup
+
+if TYPE_CHECKING:  # the image and clip code (Pillow, FFmpeg) loads on first use
+    from luma_desktop.core.continuation import End
 
 PREVIEW_SIZE = 160
 _UNEXPECTED = "This image could not be prepared (details are in the log file)."
@@ -102,6 +103,9 @@ class KeyframeSlotModel(QObject):
             self._set(keyframe, preview, _describe(keyframe))
 
     async def _from_text(self, text: str) -> tuple[Keyframe, QImage | None]:
+        await asyncio.to_thread(_load_image_code)
+        from luma_desktop.core.keyframes import prepare_keyframe  # loaded: a dict lookup
+
         keyframe = await prepare_keyframe(text)  # stops its thread when cancelled
         preview = None
         if isinstance(keyframe, ImageKeyframe) and keyframe.inline:
@@ -111,14 +115,14 @@ class KeyframeSlotModel(QObject):
     async def _from_clip(
         self, clip: JobRecord, end: End, label: str
     ) -> tuple[Keyframe, QImage | None]:
-        keyframe = await asyncio.to_thread(clip_frame, clip, end)
+        keyframe = await asyncio.to_thread(_clip_frame, clip, end)
         preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)
         note = f"{end.value.capitalize()} frame of {label}\n{keyframe.note}"
         return replace(keyframe, note=note), preview
 
     async def _from_image(self, image: QImage, name: str) -> tuple[Keyframe, QImage | None]:
         data = await asyncio.to_thread(_png_bytes, image)
-        keyframe = await asyncio.to_thread(prepare_image_bytes, data, name)
+        keyframe = await asyncio.to_thread(_prepare_bytes, data, name)
         preview = await asyncio.to_thread(_scaled, image)
         return keyframe, preview
 
@@ -168,3 +172,21 @@ def _scaled(image: QImage) -> QImage:
         Qt.AspectRatioMode.KeepAspectRatio,
         Qt.TransformationMode.SmoothTransformation,
     )
+
+
+def _load_image_code() -> None:
+    """Pillow and the image code (~0.1–0.3 s), loaded on a worker thread when the first
+    keyframe is given, not when the studio opens."""
+    import luma_desktop.core.keyframes  # noqa: F401
+
+
+def _prepare_bytes(data: bytes, name: str) -> ImageKeyframe:
+    from luma_desktop.core.images import prepare_image_bytes  # on this worker thread
+
+    return prepare_image_bytes(data, name)
+
+
+def _clip_frame(clip: JobRecord, end: End) -> ImageKeyframe:
+    from luma_desktop.core.continuation import clip_frame  # on this worker thread
+
+    return clip_frame(clip, end)

@@ -20,7 +20,7 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.lineage import Relatives
-from luma_desktop.core.titles import distinct_titles
+from luma_desktop.core.titles import TitleIndex
 from luma_desktop.studio.job_model import Index, JobRole, clip_mime_data, state_text
 from luma_desktop.studio.thumbnail_cache import ThumbnailCache
 
@@ -79,14 +79,13 @@ class LibraryModel(QAbstractListModel):
         self.thumbnails = thumbnails or ThumbnailCache()
         self.thumbnails.setParent(self)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
-        # A row is a local id (and its prompt, for the titles); its record is loaded when
+        # A row is a local id (its prompt goes to the titles); its record is loaded when
         # the row is first asked for, a page at a time: 100,000 records took seconds.
         self._ids: list[str] = []
-        self._prompts: list[str] = []
         self._records: dict[str, JobRecord] = {}
         self._row_index: dict[str, int] | None = None  # local id -> row; None: rebuild
         self._by_thumb: dict[str, str] = {}  # thumbnail path -> local id (loaded records)
-        self._titles: dict[str, str] = {}  # what tells each tile apart from its siblings
+        self._titles = TitleIndex()  # what tells each tile apart from its siblings
         self._text = ""
         self._statuses: tuple[JobStatus, ...] = ()
         self._only: set[str] | None = None  # a marks filter (rated, kept); None: all
@@ -118,11 +117,11 @@ class LibraryModel(QAbstractListModel):
             keep = set(shown)
             found = [(i, prompt) for i, prompt in found if i in keep]
         self._ids = [local_id for local_id, _prompt in found]
-        self._prompts = [prompt for _local_id, prompt in found]
         self._records.clear()
         self._by_thumb.clear()
         self._row_index = None
-        self._titles = self._titles_of(self._ids, self._prompts)
+        # The store answers newest first; takes count up, so the oldest go first.
+        self._titles = TitleIndex(reversed(found))
         self.endResetModel()
 
     def matches(self, job: JobRecord) -> bool:
@@ -139,7 +138,7 @@ class LibraryModel(QAbstractListModel):
         if job is None:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            title = self._titles.get(job.local_id, job.prompt)
+            title = self._titles.title(job.local_id) or job.prompt
             stacked = self._stacks.get(job.local_id)
             return f"[{stacked} takes] {title}" if stacked else title
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -246,9 +245,9 @@ class LibraryModel(QAbstractListModel):
         elif self.matches(job) and not self._stacked_away(job):
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._ids.insert(0, job.local_id)
-            self._prompts.insert(0, job.prompt)
             self._row_index = None
             self._remember(job)
+            self._titles.add(job.local_id, job.prompt)
             self.endInsertRows()
             self._retitle()
 
@@ -264,20 +263,14 @@ class LibraryModel(QAbstractListModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
-            del self._prompts[row]
             self._row_index = None
             self._records.pop(local_id, None)
+            self._titles.remove(local_id)
             self.endRemoveRows()
             self._retitle()
 
-    @staticmethod
-    def _titles_of(ids: Sequence[str], prompts: Sequence[str]) -> dict[str, str]:
-        # The store answers newest first; takes count up, so the oldest go first.
-        titles = distinct_titles(prompts[::-1])
-        return dict(zip(ids[::-1], titles, strict=True))
-
     def _retitle(self) -> None:
-        self._titles = self._titles_of(self._ids, self._prompts)
+        """A row came or went: siblings' titles may have changed (the index knows them)."""
         if self._ids:
             last = self.index(len(self._ids) - 1)
             self.dataChanged.emit(self.index(0), last, [Qt.ItemDataRole.DisplayRole])

@@ -55,3 +55,6 @@ class Studio:
     # when it differs from ``demo``, the app reopens the studio in the other mode.
     demo_wanted: Callable[[], bool] = lambda: False
     balance: BalanceModel | None = None  # the account's balance for the status bar
+    # What the studio leaves for after the window's first paint (demo mode's simulator,
+    # when the app opened it with ``Options.start_later``); the app calls it then.
+    start_later: Callable[[], None] = lambda: None

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QInputDialog,
-    QListView,
     QMenu,
     QMessageBox,
     QWidget,
@@ -34,6 +33,7 @@ from luma_desktop.studio.errors import Action, user_error
 from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.ui.job_delegate import JobDelegate
+from luma_desktop.ui.list_view import ChangedRowsListView
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -71,7 +71,7 @@ _MENU_TIPS = {
 }
 
 
-class JobListView(QListView):
+class JobListView(ChangedRowsListView):
     play_requested = Signal(object)  # JobRecord, a ready clip
     reuse_requested = Signal(object)  # JobRecord, its parameters go back to the prompt panel
     retry_requested = Signal(object)  # JobRecord, failed or refused: the same request again

@@ -395,3 +395,34 @@ def test_drag_is_set_up(jobs: Fixture) -> None:
     assert view.dragDropMode() is view.DragDropMode.DragOnly
     ready = jobs.add(JobStatus.READY, generation_id=GEN_ID, video_path="/tmp/clip.mp4")
     assert jobs.queue.model.flags(jobs.index_of(ready)) & Qt.ItemFlag.ItemIsDragEnabled
+
+
+def test_a_changed_row_repaints_alone_not_the_rows_between(
+    jobs: Fixture, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two downloads' progress far apart: only their two rows are painted again (Qt's
+    list repainted every row on screen for any one row's change)."""
+    added = [jobs.add(JobStatus.READY, prompt=f"clip {n}") for n in range(6)]
+    delegate = jobs.view.itemDelegate()
+    assert isinstance(delegate, JobDelegate)
+    painted: list[int] = []
+    paint_item = delegate.paint_item
+
+    def counting(painter: Any, option: Any, index: Any, selected: bool) -> None:
+        painted.append(index.row())
+        paint_item(painter, option, index, selected)
+
+    monkeypatch.setattr(delegate, "paint_item", counting)
+    jobs.view.show()
+    qtbot.waitExposed(jobs.view)
+    qtbot.waitUntil(lambda: len(set(painted)) == len(added))  # shown: every row once
+    for _ in range(3):
+        QApplication.processEvents()  # and the list's own delayed layout and repaint
+    painted.clear()
+    first, last = added[0], added[-1]
+    jobs.queue.model.note(first.local_id, "retrying in 3 s")
+    jobs.queue.model.note(last.local_id, "retrying in 3 s")
+    wanted = {jobs.queue.model.row_of(first.local_id), jobs.queue.model.row_of(last.local_id)}
+    qtbot.waitUntil(lambda: wanted <= set(painted))
+    QApplication.processEvents()
+    assert sorted(painted) == sorted(wanted)
