@@ -83,17 +83,17 @@ def error_from_response(
     if kind is None:
         if status == 429:
             retry = retry_after_seconds(response.headers.get("retry-after"), limits)
-            wait = f" Retrying in {retry:.0f} s." if retry else ""
+            # The wait is said once, by whoever waits (the engine's own backoff may be longer).
             return ApiError(
                 ErrorKind.RATE_LIMITED,
-                f"The gateway is busy (rate limited).{wait}",
+                "The gateway is busy (rate limited).",
                 status=status,
                 retry_after=retry,
             )
         kind = ErrorKind.SERVER
         text = f"The server had a problem (HTTP {status})."
     if said and kind in (ErrorKind.VALIDATION, ErrorKind.FORBIDDEN, ErrorKind.SERVER):
-        text = f"{text} The server said: {said}"
+        text = f"{text} The server said: {sentence(said)}"
     return ApiError(kind, text, status=status)
 
 
@@ -108,6 +108,12 @@ _STATUS_TEXT: dict[int, tuple[ErrorKind | None, str]] = {
     404: (ErrorKind.NOT_FOUND, "The gateway does not know this generation."),
     429: (None, ""),
 }
+
+
+def sentence(text: str) -> str:
+    """``text`` ending its sentence, so the next one does not run into it."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def server_message(response: httpx.Response) -> str:

@@ -2,8 +2,9 @@
 
 A job's cost is the gateway's figure once it has reported one (``cost_credits``), and
 the request's estimate until then (its ``tokens``). Refused jobs cost nothing (the
-create never took); failed ones only what the gateway reported; a job whose create may
-or may not have been taken counts its estimate, since it may have been charged.
+create never took), nor do failed ones (the gateway bills no failed request); a job
+whose create may or may not have been taken counts its estimate, since it may have
+been charged.
 
 ``check`` answers whether new work fits and, when it does not, says in plain words
 what is left and how to raise the cap. The window, takes, boards and the CLI all ask
@@ -54,10 +55,12 @@ class Verdict:
 
 def job_cost(job: JobRecord) -> Spend:
     """What one job cost (or may have cost)."""
+    if job.status in (JobStatus.REFUSED, JobStatus.FAILED):
+        return Spend()  # never taken, or failed: the gateway bills neither (whatever it echoes)
     reported = getattr(job, "cost_credits", None)  # filled in when the gateway reports it
     if reported is not None:
         return Spend(known=float(reported))
-    if job.status in (JobStatus.REFUSED, JobStatus.FAILED, JobStatus.NOT_FOUND):
+    if job.status is JobStatus.NOT_FOUND:
         return Spend()
     return Spend(estimated=float(job.tokens))
 
@@ -106,6 +109,21 @@ def spent(
 
 def fmt(amount: float) -> str:
     return f"{amount:,.0f}"
+
+
+# The one unit the window and the CLI speak: the gateway's credits (its balance, the
+# costs it reports and its logs all count them). The Luma route's published price of
+# 500,000 "AI/ML tokens" is charged from the same account, counted one for one.
+UNIT = "credits"
+PRICE_NOTE = (
+    "The gateway counts credits; the Luma route's published price is given in "
+    "AI/ML API tokens, one token per credit."
+)
+
+
+def credits_text(spend: Spend) -> str:
+    """ "~1,000,000 credits": "~" while part of it is an estimate the gateway has not confirmed."""
+    return f"{'~' if spend.estimated else ''}{fmt(spend.total)} {UNIT}"
 
 
 def check(

@@ -51,6 +51,7 @@ class DownloadStep:
         self._policy = policy
         self._job = job
         self._last_report = float("-inf")
+        self._last_percent = -1
 
     async def run(self) -> JobRecord:
         job = self._job
@@ -105,10 +106,14 @@ class DownloadStep:
         return generation.video_url
 
     def _progress(self, done: int, total: int | None) -> None:
+        """At most every ``progress_step``, and at every whole percent: a burst of bytes
+        just before a stall is shown while the transfer waits, not lost to the pacing."""
         now = self._policy.clock()
-        if done != total and now - self._last_report < self._policy.progress_step:
+        percent = 100 * done // total if total else -1
+        moved = percent != self._last_percent
+        if done != total and not moved and now - self._last_report < self._policy.progress_step:
             return
-        self._last_report = now
+        self._last_report, self._last_percent = now, percent
         self._ledger.report_progress(self._job, done, total)
 
 

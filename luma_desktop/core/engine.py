@@ -23,7 +23,7 @@ from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
 from luma_desktop.api.models import Generation, State
-from luma_desktop.core import lookup, submission
+from luma_desktop.core import decisions, lookup, submission
 from luma_desktop.core.catalogue import Route, RouteChoice, typical_seconds
 from luma_desktop.core.downloads import DownloadStep
 from luma_desktop.core.events import JobEvent, Listener
@@ -186,8 +186,12 @@ class JobEngine:
                     job = await self._poll_once(job, pacer)
                     if job.status is JobStatus.STALE and self.policy.stop_when_stale:
                         return job
+                if attempt and job.status.active:  # the retry went through: none pending
+                    self.emit(JobEvent.changed(job))
                 attempt = 0
             except ApiError as error:
+                if self.store.get(local_id).status.terminal:  # abandoned meanwhile
+                    return self.store.get(local_id)
                 if error.kind in _BLOCKING:
                     return self._blocked(job, error)
                 if error.kind is ErrorKind.UNUSABLE:  # final: the same bytes every time
@@ -231,10 +235,18 @@ class JobEngine:
     # -- decisions the artist makes ------------------------------------------------------
 
     def abandon(self, local_id: str) -> JobRecord:
-        """Stop tracking for good. The gateway has no cancel: the tokens are spent."""
+        """Stop tracking for good. The gateway has no cancel: the credits are spent."""
         job = self.store.update(local_id, status=JobStatus.ABANDONED)
         self.emit(JobEvent.changed(job))
         return job
+
+    def forget(self, local_id: str) -> None:
+        """Discard an ``unknown`` job: its row goes (see :mod:`.decisions`)."""
+        decisions.forget(self, local_id)
+
+    def clear(self, local_id: str) -> JobRecord:
+        """Off the Jobs list, kept in the library (see :mod:`.decisions`)."""
+        return decisions.clear(self, local_id)
 
     def set_thumbnail(self, local_id: str, path: str) -> JobRecord:
         job = self.store.update(local_id, thumb_path=path)
@@ -254,11 +266,8 @@ class JobEngine:
         return problem
 
     async def adopt(self, local_id: str, generation_id: str) -> JobRecord:
-        """An ``unknown`` job claimed by the id the artist found in the gateway's dashboard."""
-        job = self.store.get(local_id)
-        client = self.route_client(job.base_url, job_route(job.route))
-        generation = await client.get(generation_id)
-        job = self.record(job, generation)
+        """An ``unknown`` job claimed by an id from the gateway's dashboard (:mod:`.decisions`)."""
+        job = await decisions.adopt(self, local_id, generation_id)
         return await self.track(job.local_id) if job.status.active else job
 
     # -- what the download step changes (see ``downloads.DownloadLedger``) ---------------
@@ -345,6 +354,8 @@ class JobEngine:
 
     def record(self, job: JobRecord, generation: Generation) -> JobRecord:
         """Store what the gateway said; emit only when something changed."""
+        if self.store.get(job.local_id).status is JobStatus.ABANDONED:
+            return self.store.get(job.local_id)  # an answer that came after "Stop tracking"
         status = _SERVER_TO_STATUS[generation.state]
         still_stale = job.status is JobStatus.STALE and not generation.state.terminal
         if not generation.state_known:

@@ -21,6 +21,7 @@ class EventKind(StrEnum):
     ERROR = "error"  # stopped on something the artist must fix (key, credits, disk)
     NOTICE = "notice"  # worth saying once (e.g. "the server answers polls at once")
     REMOVED = "removed"  # the job (row and files) was deleted: ``job`` is its last record
+    CLEARED = "cleared"  # off the Jobs list (its record stays, in the library): ``job`` as now
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,10 @@ class JobEvent:
     @classmethod
     def removed(cls, job: JobRecord) -> JobEvent:
         return cls(EventKind.REMOVED, job)
+
+    @classmethod
+    def cleared(cls, job: JobRecord) -> JobEvent:
+        return cls(EventKind.CLEARED, job)
 
 
 Listener = Callable[[JobEvent], None]

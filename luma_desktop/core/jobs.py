@@ -98,3 +98,4 @@ class JobRecord:
     cost_credits: float | None = None  # what the gateway says it cost (unified route)
     cost_usd: float | None = None
     render_seconds: float | None = None  # from the create to the first "completed" seen
+    cleared_at: float | None = None  # when the artist cleared it off the Jobs list (kept here)

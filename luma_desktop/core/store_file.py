@@ -42,9 +42,10 @@ _ADDED_COLUMNS = (
     ("cost_credits", "REAL"),
     ("cost_usd", "REAL"),
     ("render_seconds", "REAL"),
+    ("cleared_at", "REAL"),
 )
 
-_SCHEMA_VERSION = 2
+_SCHEMA_VERSION = 3
 
 
 def open_db(path: Path | str) -> sqlite3.Connection:
@@ -69,7 +70,8 @@ def open_db(path: Path | str) -> sqlite3.Connection:
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    """Version 1 → 2: the route, the cost and the render time of each job."""
+    """Version 1 → 2: the route, the cost and the render time of each job; 2 → 3: when
+    it was cleared off the Jobs list."""
     columns = {r[1] for r in db.execute("PRAGMA table_info(jobs)")}
     for name, kind in _ADDED_COLUMNS:
         if name not in columns:

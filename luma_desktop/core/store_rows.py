@@ -89,7 +89,7 @@ def from_row(row: sqlite3.Row) -> JobRecord:
     data["error_kind"] = JobErrorKind.parse(data["error_kind"])
     if data["route"] not in ROUTES:
         data["route"] = None  # read as the Luma route, where every older job went
-    for number in ("cost_credits", "cost_usd", "render_seconds"):
+    for number in ("cost_credits", "cost_usd", "render_seconds", "cleared_at"):
         value = data[number]
         if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
             data[number] = None

@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.api.failures import sentence
 from luma_desktop.api.models import Generation, strip_inline_data
 from luma_desktop.api.unified import client_request_id
 from luma_desktop.core.catalogue import Route, RouteChoice
@@ -160,7 +161,7 @@ def _create_failed(
         return engine.end(job, JobStatus.REFUSED, error, message)
     message = (
         "The gateway may or may not have taken this request (and charged for it): "
-        f"{error.message} Looking for it in the gateway's request log; or adopt it by id "
+        f"{sentence(error.message)} Looking for it in the gateway's request log; or adopt it by id "
         "from the gateway's dashboard, or discard it."
     )
     return engine.end(job, JobStatus.UNKNOWN, error, message)

@@ -22,6 +22,7 @@ class Action(StrEnum):
     SETTINGS = "settings"  # open Settings (the key, the folder)
     RETRYING = "retrying"  # nothing to do: it retries by itself
     RETRY = "retry"  # send the same request again (the job in ``local_id``)
+    ADOPT = "adopt"  # an unanswered request: adopt it by id, or discard it (``local_id``)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ _TITLES: dict[str, tuple[str, Action]] = {
     "timeout": ("No answer from the gateway", Action.RETRYING),
     "link_expired": ("The video link expired", Action.RETRYING),
     "local_file": ("Cannot save the clip", Action.SETTINGS),
-    "unknown": ("Sent, but no answer", Action.NONE),
+    "unknown": ("Sent, but no answer", Action.ADOPT),
     "not_taken": ("Not taken: safe to send again", Action.RETRY),
     "unusable": ("The clip cannot be used", Action.NONE),
     "failed": ("A clip failed", Action.RETRY),
@@ -73,14 +74,31 @@ def user_error(kind: str, message: str, retry_in: float | None = None) -> UserEr
 
 
 class ErrorHub(QObject):
-    """Where every error goes; the window shows the latest in its one error area."""
+    """Where every error goes; the window shows the latest in its one error area.
+
+    It remembers what it shows, so an error about one job goes when its cause is gone
+    (the job runs again, finished, was abandoned or discarded) and not before."""
 
     raised = Signal(object)  # UserError
     cleared = Signal()
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.current: UserError | None = None
+
     def report(self, error: UserError) -> None:
         log.warning("%s: %s", error.kind, error.message)
+        self.current = error
         self.raised.emit(error)
+
+    def clear_for(self, local_id: str, *, passing_only: bool = False) -> None:
+        """The error shown is about ``local_id`` and its cause is gone: it goes.
+        ``passing_only``: only trouble that was retrying by itself (Offline, busy)."""
+        error = self.current
+        if error is None or error.local_id != local_id:
+            return
+        if not passing_only or error.action is Action.RETRYING:
+            self.clear()
 
     def report_exception(self, exc: BaseException) -> None:
         """An unexpected failure: plain words for the artist, the details in the log."""
@@ -94,4 +112,5 @@ class ErrorHub(QObject):
         )
 
     def clear(self) -> None:
+        self.current = None
         self.cleared.emit()

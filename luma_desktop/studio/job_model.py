@@ -129,15 +129,19 @@ class JobListModel(QAbstractListModel):
         job = event.job
         if event.kind is EventKind.PROGRESS:
             self.progress(job, event.done, event.total)
-        elif event.kind is EventKind.REMOVED:
+        elif event.kind in (EventKind.REMOVED, EventKind.CLEARED):
             self.remove(job.local_id)
         elif event.kind is not EventKind.NOTICE:
             self.upsert(job)
-            if event.kind is EventKind.RETRYING:
-                self.note(job.local_id, f"retrying in {event.retry_in or 0:.0f} s")
+            # "retrying" only while a retry is pending: any other news of the job ends it
+            wait = f"retrying in {event.retry_in or 0:.0f} s"
+            self.note(job.local_id, wait if event.kind is EventKind.RETRYING else "")
 
     def upsert(self, job: JobRecord) -> None:
         old = self._rows.get(job.local_id)
+        if job.cleared_at is not None:  # cleared off this list: it lives in the library
+            self.remove(job.local_id)
+            return
         keep_progress = old is not None and job.status is JobStatus.DOWNLOADING
         self._rows[job.local_id] = _Row(
             job,
@@ -162,7 +166,7 @@ class JobListModel(QAbstractListModel):
 
     def note(self, local_id: str, text: str) -> None:
         row = self._rows.get(local_id)
-        if row is not None:
+        if row is not None and row.note != text:
             self._rows[local_id] = replace(row, note=text)
             self._changed(local_id)
 

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QAbstractListModel, QMimeData, QModelIndex, QObject, Qt
 
-from luma_desktop.core import lineage
+from luma_desktop.core import budget, lineage
 from luma_desktop.core.catalogue import DEFAULT_RESOLUTION, model_named
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
@@ -47,8 +47,9 @@ def describe(job: JobRecord) -> str:
         facts.append("loop")
     if job.parents:
         facts.append("extension")
-    if job.tokens:
-        facts.append(f"{job.tokens:,} tokens")
+    cost = budget.job_cost(job)
+    if cost.total:  # what the gateway charged, "~" while it is the estimate
+        facts.append(budget.credits_text(cost))
     return " · ".join(facts)
 
 

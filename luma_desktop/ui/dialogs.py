@@ -1,9 +1,10 @@
-"""The small questions the window asks before spending tokens."""
+"""The small questions the window asks before spending credits."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QMessageBox, QWidget
 
+from luma_desktop.core.budget import UNIT
 from luma_desktop.core.request import PRICE_TOKENS
 
 
@@ -12,7 +13,7 @@ def ask_repeat(parent: QWidget) -> bool:
         parent,
         "Send the same request again?",
         "You just sent this exact request. Send it again and spend another "
-        f"{PRICE_TOKENS:,} tokens?",
+        f"{PRICE_TOKENS:,} {UNIT}?",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
         QMessageBox.StandardButton.No,
     )
@@ -22,14 +23,14 @@ def ask_repeat(parent: QWidget) -> bool:
 def ask_spend(parent: QWidget, count: int = 1) -> tuple[bool, bool]:
     """(go ahead, don't ask again). One question for a batch of ``count`` takes."""
     box = QMessageBox(parent)
-    box.setWindowTitle("Spend tokens?")
+    box.setWindowTitle(f"Spend {UNIT}?")
     if count > 1:
         box.setText(
-            f"These {count} takes cost {count * PRICE_TOKENS:,} tokens in all "
+            f"These {count} takes cost {count * PRICE_TOKENS:,} {UNIT} in all "
             f"({PRICE_TOKENS:,} each) on your AI/ML API account."
         )
     else:
-        box.setText(f"This generation costs {PRICE_TOKENS:,} tokens on your AI/ML API account.")
+        box.setText(f"This generation costs {PRICE_TOKENS:,} {UNIT} on your AI/ML API account.")
     box.setStandardButtons(QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel)
     box.button(QMessageBox.StandardButton.Ok).setText("Generate")
     never = QCheckBox("Don't ask again")

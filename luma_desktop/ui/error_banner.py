@@ -60,6 +60,8 @@ class ErrorBanner(QFrame):
 
     settings_requested = Signal()
     retry_requested = Signal(str)  # the local id of the job to send again
+    adopt_requested = Signal(str)  # the local id of an unanswered request to adopt by id
+    discard_requested = Signal(str)  # the local id of an unanswered request to forget
     dismissed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -82,6 +84,9 @@ class ErrorBanner(QFrame):
         self.action_button = QPushButton("Open Settings", self)
         self.action_button.setToolTip(SETTINGS_TIP)
         self.action_button.clicked.connect(self._act)
+        self.discard_button = QPushButton("Discard", self)
+        self.discard_button.setToolTip("Forget this unanswered request")
+        self.discard_button.clicked.connect(self._discard)
         self.dismiss_button = _dismiss_button(self, "Hide this message")
         self.dismiss_button.clicked.connect(self._dismiss)
 
@@ -93,6 +98,7 @@ class ErrorBanner(QFrame):
         layout.setContentsMargins(10, 6, 6, 6)
         layout.addLayout(text, 1)
         layout.addWidget(self.action_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addWidget(self.discard_button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self.dismiss_button, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
@@ -101,10 +107,7 @@ class ErrorBanner(QFrame):
         self.title_label.setText(error.title)
         self.message_label.setText(error.message)
         self.message_label.setVisible(bool(error.message))
-        retry = error.action is Action.RETRY and error.local_id is not None
-        self.action_button.setText("Retry" if retry else "Open Settings")
-        self.action_button.setToolTip("Send the same request again" if retry else SETTINGS_TIP)
-        self.action_button.setVisible(retry or error.action is Action.SETTINGS)
+        self._show_actions(error)
         retrying = error.action is Action.RETRYING
         self.severity = "warning" if retrying else "error"
         color = AMBER if retrying else RED
@@ -115,13 +118,33 @@ class ErrorBanner(QFrame):
         )
         self.show()
 
+    def _show_actions(self, error: UserError) -> None:
+        job = error.local_id is not None
+        retry = error.action is Action.RETRY and job
+        adopt = error.action is Action.ADOPT and job
+        text, tip = ("Open Settings", SETTINGS_TIP)
+        if retry:
+            text, tip = ("Retry", "Send the same request again")
+        elif adopt:
+            text, tip = ("Adopt by id…", "Claim it with the id from the gateway's dashboard")
+        self.action_button.setText(text)
+        self.action_button.setToolTip(tip)
+        self.action_button.setVisible(retry or adopt or error.action is Action.SETTINGS)
+        self.discard_button.setVisible(adopt)
+
     def _act(self) -> None:
         error = self.error
         if error is not None and error.action is Action.RETRY and error.local_id:
             self.retry_requested.emit(error.local_id)
             self._dismiss()
+        elif error is not None and error.action is Action.ADOPT and error.local_id:
+            self.adopt_requested.emit(error.local_id)  # the banner goes when the job is settled
         else:
             self.settings_requested.emit()
+
+    def _discard(self) -> None:
+        if self.error is not None and self.error.local_id:
+            self.discard_requested.emit(self.error.local_id)
 
     def clear(self) -> None:
         self.error = None

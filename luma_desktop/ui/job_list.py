@@ -40,7 +40,7 @@ _Index = QModelIndex | QPersistentModelIndex
 EMPTY_HINT = "No jobs yet. Write a prompt and press Ctrl+Enter."
 STOP_TEXT = (
     "Luma Desktop will stop following this job. The gateway has no cancel, so the "
-    "tokens for it are already spent; the clip may still finish there."
+    "credits for it are already spent; the clip may still finish there."
 )
 DISCARD_TEXT = (
     "Luma Desktop will forget this request. If the gateway did take it, the clip may "
@@ -58,13 +58,15 @@ BAD_ID_TEXT = (
 _RETRYABLE = frozenset({JobStatus.FAILED, JobStatus.REFUSED})
 _MENU_TIPS = {
     "Play": "Play this clip in the player (Enter)",
-    "Stop tracking…": "Stop following this job; its tokens are already spent (Delete)",
+    "Stop tracking…": "Stop following this job; its credits are already spent (Delete)",
     "Adopt by id…": "Claim this job with the generation id shown in the gateway dashboard",
     "Discard": "Forget this unanswered request (Delete)",
     "Copy generation id": "Copy the gateway's id of this job (Ctrl+C)",
     "Reuse parameters": "Put this job's prompt and settings back in the prompt panel",
     "Retry": "Send the same request again (asks first where a generation would)",
     "Open containing folder": "Show the clip's file in the file manager",
+    "Remove from list": "Off this list; its clip stays in the library (Delete)",
+    "Clear finished": "Finished, failed and abandoned jobs off this list (the library keeps them)",
     "Open Settings…": "This job waits for a fix in Settings (the key or the folder)",
     "Extend forward": "A new clip that continues this one (set up in the prompt panel)",
     "Extend backward": "A new clip that leads into this one (set up in the prompt panel)",
@@ -140,10 +142,20 @@ class JobListView(ChangedRowsListView):
         add("Reuse parameters", True, self.reuse)
         add("Retry", status in _RETRYABLE, self.retry_requested.emit)
         add("Open containing folder", ready, self.open_folder)
+        menu.addSeparator()
+        add("Remove from list", status.terminal, self.remove_from_list)
+        self._add_clear_finished(menu)
         if job.error_kind and user_error(job.error_kind, "").action is Action.SETTINGS:
             menu.addSeparator()
             add("Open Settings…", True, self._open_settings)
         return menu
+
+    def _add_clear_finished(self, menu: QMenu) -> None:
+        action = menu.addAction("Clear finished")
+        action.setToolTip(_MENU_TIPS["Clear finished"])
+        action.setStatusTip(_MENU_TIPS["Clear finished"])
+        action.setEnabled(any(job.status.terminal for job in self._model.jobs()))
+        action.triggered.connect(self.clear_finished)
 
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         if event.reason() == QContextMenuEvent.Reason.Keyboard:
@@ -174,7 +186,15 @@ class JobListView(ChangedRowsListView):
 
     def discard(self, job: JobRecord) -> None:
         if job.status is JobStatus.UNKNOWN and self.confirm("Discard this request?", DISCARD_TEXT):
-            self._queue.abandon(job.local_id)
+            self._queue.discard(job.local_id)
+
+    def remove_from_list(self, job: JobRecord) -> None:
+        """Off this list only: the library keeps the clip (and every record)."""
+        if job.status.terminal:
+            self._queue.clear(job.local_id)
+
+    def clear_finished(self) -> None:
+        self._queue.clear_finished()
 
     def adopt(self, job: JobRecord) -> None:
         if job.status is not JobStatus.UNKNOWN:
@@ -237,6 +257,8 @@ class JobListView(ChangedRowsListView):
                 self.stop_tracking(job)
             elif job.status is JobStatus.UNKNOWN:
                 self.discard(job)
+            else:
+                self.remove_from_list(job)
             event.accept()
             return
         super().keyPressEvent(event)

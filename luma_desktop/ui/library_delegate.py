@@ -25,7 +25,7 @@ from luma_desktop.ui.job_delegate import status_color
 
 _Index = QModelIndex | QPersistentModelIndex
 
-GRID = QSize(208, 176)  # one cell of the grid: the tile plus the gap around it
+GRID = QSize(208, 190)  # one cell of the grid: the tile plus the gap around it
 _GAP = 4
 _PAD = 4
 # 192×108: the ThumbnailCache's size, so a 16:9 thumbnail is drawn 1:1, never rescaled.
@@ -173,11 +173,34 @@ class LibraryDelegate(ItemDelegate):
         metrics = painter.fontMetrics()
         quiet = QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.PlaceholderText
         painter.setPen(palette.color(quiet))
-        details = metrics.elidedText(
-            str(index.data(JobRole.DETAILS) or ""), Qt.TextElideMode.ElideRight, area.width()
+        lines = detail_lines(
+            str(index.data(JobRole.DETAILS) or ""), metrics.horizontalAdvance, area.width()
         )
-        top = max(area.top() + 2 * line_h + 2, area.bottom() - metrics.height() + 1)
-        painter.drawText(QRect(area.left(), top, area.width(), metrics.height()), align, details)
+        small_h = metrics.height()
+        top = max(area.top() + 2 * line_h + 2, area.bottom() - len(lines) * small_h + 1)
+        for i, line in enumerate(lines):
+            box = QRect(area.left(), top + i * small_h, area.width(), small_h)
+            painter.drawText(
+                box, align, metrics.elidedText(line, Qt.TextElideMode.ElideRight, box.width())
+            )
+
+
+def detail_lines(
+    details: str, measure: Callable[[str], int], width: int, most: int = 2
+) -> list[str]:
+    """The tile's facts on at most ``most`` lines, broken between facts (never inside
+    "720p" or a cost), so the cost at the end is shown whole."""
+    facts = [f for f in details.split(" · ") if f]
+    lines: list[str] = []
+    for fact in facts:
+        joined = f"{lines[-1]} · {fact}" if lines else fact
+        if lines and measure(joined) <= width:
+            lines[-1] = joined
+        elif len(lines) < most:
+            lines.append(fact)
+        else:
+            lines[-1] = joined  # out of lines: the last one is elided when painted
+    return lines
 
 
 def _split_line(text: str, measure: Callable[[str], int], width: int) -> tuple[str, str]:

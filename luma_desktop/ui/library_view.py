@@ -54,10 +54,10 @@ MARK_FILTERS = (("All clips", 0, False), ("Kept", 0, True), ("★★★ and up",
 
 _TIPS = {
     "Play": "Play this clip in the player (Enter)",
-    "Extend forward": f"New clip that continues this one ({PRICE_TOKENS:,} tokens)",
-    "Extend backward": f"New clip that leads into this one ({PRICE_TOKENS:,} tokens)",
+    "Extend forward": f"New clip that continues this one ({PRICE_TOKENS:,} credits)",
+    "Extend backward": f"New clip that leads into this one ({PRICE_TOKENS:,} credits)",
     "Bridge": f"New clip from the end of the first to the start of the second "
-    f"({PRICE_TOKENS:,} tokens)",
+    f"({PRICE_TOKENS:,} credits)",
     "Play chain": "Play this clip with the clips it extends and that extend it, in order",
     "Reuse parameters": "Put this clip's prompt and settings back in the prompt panel",
     "Export…": "Save this clip as MP4, ProRes, GIF, WebP or PNG frames",

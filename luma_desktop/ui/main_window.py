@@ -3,6 +3,7 @@ the jobs on the right, one error area on top."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -36,7 +37,7 @@ from luma_desktop.ui.export_dialog import ExportDialog
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.library_view import LibraryPanel
-from luma_desktop.ui.menus import build_menus, confirm_box
+from luma_desktop.ui.menus import build_menus, confirm_box, may_quit
 from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
@@ -45,9 +46,10 @@ from luma_desktop.ui.settings_dialog import SettingsDialog
 
 AUTOPLAY_DELAY_MS = 250
 DEMO_TEXT = (
-    "Demo mode: clips come from a built-in simulator and no tokens are spent. "
-    "Enter your AI/ML API key to make real clips."
+    "Demo mode: clips come from a built-in simulator; the credits counted are simulated "
+    "and nothing is charged. Enter your AI/ML API key to make real clips."
 )
+SENT_TAIL = "You can keep working while it dreams."
 
 
 class MainWindow(QMainWindow):
@@ -137,7 +139,9 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.demo_badge = QLabel(" DEMO ")
-        self.demo_badge.setToolTip("Running against the built-in simulator: no tokens are spent.")
+        self.demo_badge.setToolTip(
+            "Running against the built-in simulator: its credits are simulated, nothing is charged."
+        )
         self.demo_badge.setStyleSheet(
             "background: #b07a1e; color: white; border-radius: 3px; font-weight: bold;"
         )
@@ -161,7 +165,8 @@ class MainWindow(QMainWindow):
         self.balance_label.setStyleSheet("color: #b07a1e; font-weight: bold;" if low else "")
 
     def _update_budget(self) -> None:
-        self.budget_label.setText(budget.status_text(self.desk.spent_today(), self.desk.caps()))
+        text = budget.status_text(self.desk.spent_today(), self.desk.caps())
+        self.budget_label.setText(f"Simulated: {text}" if self.studio.demo else text)
 
     def _connect(self) -> None:
         queue, errors = self.studio.queue, self.studio.errors
@@ -173,13 +178,16 @@ class MainWindow(QMainWindow):
             queue.job_ready.connect(lambda _job: balance.refresh())
             balance.refresh(force=True)
         queue.job_changed.connect(lambda job: self._update_budget())
-        if self.studio.demo:
-            self.prompt_panel.spent_label.setText("Demo mode: no tokens are spent")
-        else:
-            queue.spent_changed.connect(self.prompt_panel.set_spent)
+        demo = self.studio.demo  # the simulator's credits: counted, and said to be simulated
+        self.prompt_panel.set_spent(queue.spent, simulated=demo)
+        queue.spent_changed.connect(lambda spent: self.prompt_panel.set_spent(spent, demo))
         queue.notice.connect(lambda text: self.statusBar().showMessage(text, 8000))
         errors.raised.connect(self.error_banner.show_error)
+        errors.raised.connect(self._take_back_sent)
         errors.cleared.connect(self.error_banner.clear)
+        self.error_banner.dismissed.connect(errors.clear)  # the next unanswered job may speak
+        self.error_banner.adopt_requested.connect(self._on_job_id(self.job_list.adopt))
+        self.error_banner.discard_requested.connect(self._on_job_id(self.job_list.discard))
         self.error_banner.settings_requested.connect(self.open_settings)
         self.demo_banner.action_clicked.connect(self.open_settings)
         self.job_list.play_requested.connect(self.play)
@@ -238,7 +246,7 @@ class MainWindow(QMainWindow):
         guards.sent(request)
         self._update_budget()
         sent = f"{count} takes sent" if count > 1 else "Sent"
-        self.statusBar().showMessage(f"{sent}. You can keep working while it dreams.", 5000)
+        self.statusBar().showMessage(f"{sent}. {SENT_TAIL}", 5000)
         return True
 
     def _ask(self, guard: Guard, count: int = 1) -> bool:
@@ -284,8 +292,21 @@ class MainWindow(QMainWindow):
             return False
         self.desk.send_takes(request, 1)
         guards.sent(request)
-        self.statusBar().showMessage(f"{sent} You can keep working while it dreams.", 5000)
+        self.statusBar().showMessage(f"{sent} {SENT_TAIL}", 5000)
         return True
+
+    def _take_back_sent(self) -> None:
+        """An error came: "Sent. You can keep working…" is no longer the news."""
+        if self.statusBar().currentMessage().endswith(SENT_TAIL):
+            self.statusBar().clearMessage()
+
+    def _on_job_id(self, act: Callable[[JobRecord], None]) -> Callable[[str], None]:
+        def on_id(local_id: str) -> None:
+            job = self.studio.queue.model.job(local_id)
+            if job is not None:
+                act(job)
+
+        return on_id
 
     def _retry_id(self, local_id: str) -> None:
         job = self.studio.library.find(local_id)
@@ -422,6 +443,11 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        # The title bar's close (a spontaneous event) asks like File → Quit; a close the
+        # app makes itself (after Quit asked, a mode switch) does not ask twice.
+        if event.spontaneous() and not may_quit(self):
+            event.ignore()
+            return
         self.player.stop()
         self.desk.close()
         super().closeEvent(event)

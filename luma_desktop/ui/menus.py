@@ -33,7 +33,7 @@ SHORTCUTS: tuple[tuple[str, str], ...] = (
     ("Z, 1, 0", "Actual pixels / fit"),
     ("F, Esc", "Full screen player, and back"),
     ("Ctrl+C", "Copy the selected job's generation id"),
-    ("Delete", "Stop tracking or discard the selected job"),
+    ("Delete", "Stop tracking, discard, or clear off the list the selected job"),
     ("Ctrl+Q", "Quit (running jobs resume at the next start)"),
 )
 
@@ -71,6 +71,11 @@ def build_menus(window: MainWindow) -> None:
     _action(edit, "&Swap first and last frames", lambda: swap(studio.frame0, studio.frame1))
     _action(edit, "Clear &first frame", studio.frame0.clear)
     _action(edit, "Clear &last frame", studio.frame1.clear)
+    edit.addSeparator()
+    clear = _action(edit, "Clear &finished jobs", window.job_list.clear_finished)
+    clear.setToolTip(
+        "Finished, failed and abandoned jobs off the Jobs list (the library keeps them)"
+    )
 
     view = bar.addMenu("&View")
     for index, name in enumerate(("&Jobs", "&Library", "&Board")):
@@ -100,18 +105,23 @@ def running_jobs(window: MainWindow) -> int:
     return sum(1 for job in window.studio.queue.model.jobs() if job.status.active)
 
 
-def quit_asking(window: MainWindow) -> None:
-    """Quit; with jobs running, say they resume at the next start and let the artist stay."""
+def may_quit(window: MainWindow) -> bool:
+    """With jobs running, say they resume at the next start; False: the artist stays."""
     count = running_jobs(window)
-    if count:
-        jobs = "1 job is" if count == 1 else f"{count} jobs are"
-        text = (
-            f"{jobs} still running. Nothing is lost: they resume the next time you open "
-            "Luma Desktop (the gateway keeps working on them meanwhile)."
-        )
-        if not window.confirm("Quit while jobs run?", text):
-            return
-    window.close()
+    if not count:
+        return True
+    jobs = "1 job is" if count == 1 else f"{count} jobs are"
+    text = (
+        f"{jobs} still running. Nothing is lost: they resume the next time you open "
+        "Luma Desktop (the gateway keeps working on them meanwhile)."
+    )
+    return window.confirm("Quit while jobs run?", text)
+
+
+def quit_asking(window: MainWindow) -> None:
+    """File → Quit and Ctrl+Q; the title bar's close asks the same (``closeEvent``)."""
+    if may_quit(window):
+        window.close()
 
 
 def confirm_box(window: MainWindow, title: str, text: str) -> bool:

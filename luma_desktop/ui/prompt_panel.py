@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from luma_desktop.core.budget import PRICE_NOTE, UNIT, Spend, credits_text
 from luma_desktop.core.request import (
     PROMPT_LIMIT,
     GenerationRequest,
@@ -69,7 +70,7 @@ class PromptPanel(QWidget):
         self._build_footer(layout)
         self._show_draft()
         self._connect()
-        self.set_spent(0)
+        self.set_spent(Spend())
         self._revalidate()
         self._update_note()
 
@@ -157,7 +158,10 @@ class PromptPanel(QWidget):
     def _build_footer(self, layout: QVBoxLayout) -> None:
         self.cost_label = QLabel(self)
         self.spent_label = QLabel(self)
-        self.spent_label.setToolTip("Tokens spent on generations since the app started")
+        self.spent_label.setToolTip(
+            "What the gateway charged for this session's clips, adopted ones included "
+            "(~: the estimate, until it says); failed and refused ones cost nothing. " + PRICE_NOTE
+        )
         self.extension_label = QLabel(self)
         self.extension_label.setWordWrap(True)
         self.extension_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -344,9 +348,10 @@ class PromptPanel(QWidget):
             }
         )
 
-    def set_spent(self, tokens: int) -> None:
-        # "≈": tokens of a job whose create answer was lost may or may not have been spent.
-        self.spent_label.setText(f"Spent this session: ≈{tokens:,} tokens")
+    def set_spent(self, spent: Spend, simulated: bool = False) -> None:
+        # "~": part of it is the estimate, until the gateway says what a clip cost
+        what = "Simulated spend this session" if simulated else "Spent this session"
+        self.spent_label.setText(f"{what}: {credits_text(spent)}")
 
     def _update_note(self) -> None:
         self.set_extension_note(self.draft.extension_note())
@@ -365,8 +370,8 @@ def cost_text(tokens: int | None, takes: int) -> str:
     if tokens is None:  # Ray 3.2: no published price (the gateway reports it per clip)
         return UNPRICED
     if takes > 1:
-        return f"{takes} takes cost {takes * tokens:,} tokens"
-    return f"Costs {tokens:,} tokens"
+        return f"{takes} takes cost {takes * tokens:,} {UNIT}"
+    return f"Costs {tokens:,} {UNIT}"
 
 
 def _error_label(parent: QWidget) -> QLabel:

@@ -1,5 +1,5 @@
 """Settings: the API key (keychain or memory, never the settings file), the gateway
-address, the download folder, the proxy, and whether to ask before spending tokens.
+address, the download folder, the proxy, and whether to ask before spending credits.
 """
 
 from __future__ import annotations
@@ -163,7 +163,7 @@ class SettingsDialog(QDialog):
         for label, value in ROUTES:
             self.route_combo.addItem(label, value)
         self.route_combo.setToolTip(ROUTE_TIP)
-        self.confirm_check = QCheckBox("Ask before spending tokens", self)
+        self.confirm_check = QCheckBox("Ask before spending credits", self)
         self.confirm_check.setToolTip("Ask for a confirmation before each paid generation")
         self.test_button = QPushButton("Test connection", self)
         self.test_button.setToolTip("Ask the gateway whether this address and key work")

@@ -241,3 +241,14 @@ async def test_a_gateway_refusing_the_wanted_state_is_polled_without_it() -> Non
         ["generation_id"],  # …refused, so asked without it
         ["generation_id"],  # and never again with it
     ]
+
+
+def test_a_server_message_ends_its_sentence_before_the_next_one() -> None:
+    request = httpx.Request("POST", "https://api.gateway.test/v2/x")
+    response = httpx.Response(500, json={"message": "Internal server error"}, request=request)
+    error = error_from_response(response)
+    # before: "...The server said: Internal server error" and the next sentence ran on
+    assert error.message.endswith("Internal server error.")
+    response = httpx.Response(429, headers={"Retry-After": "1"}, request=request)
+    # the wait is said once, by whoever waits (before: here and again by the window)
+    assert "Retrying" not in error_from_response(response).message

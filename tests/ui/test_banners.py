@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from luma_desktop.studio.errors import Action, UserError, user_error
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
 
-DEMO_TEXT = "Demo mode: clips come from a built-in simulator, no tokens are spent."
+DEMO_TEXT = "Demo mode: clips come from a built-in simulator; nothing is charged."
 
 
 @pytest.fixture

@@ -18,8 +18,9 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.store import JobStore
 from luma_desktop.studio.errors import ErrorHub
-from luma_desktop.studio.job_model import JobRole
+from luma_desktop.studio.job_model import JobListModel, JobRole
 from luma_desktop.studio.job_queue import JobQueue
+from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.ui.job_delegate import ROW_HEIGHT, JobDelegate
 from luma_desktop.ui.job_list import JobListView
@@ -147,13 +148,27 @@ def test_thumbnail_is_cached_and_scaled_for_the_screen(tmp_path: Path, qtbot: Qt
                 "Copy generation id",
                 "Reuse parameters",
                 "Open containing folder",
+                "Remove from list",
+                "Clear finished",
             },
         ),
         (JobStatus.DREAMING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
         (JobStatus.DOWNLOADING, {"Stop tracking…", "Copy generation id", "Reuse parameters"}),
         (JobStatus.UNKNOWN, {"Stop tracking…", "Adopt by id…", "Discard", "Reuse parameters"}),
-        (JobStatus.FAILED, {"Copy generation id", "Reuse parameters", "Retry"}),
-        (JobStatus.ABANDONED, {"Copy generation id", "Reuse parameters"}),
+        (
+            JobStatus.FAILED,
+            {
+                "Copy generation id",
+                "Reuse parameters",
+                "Retry",
+                "Remove from list",
+                "Clear finished",
+            },
+        ),
+        (
+            JobStatus.ABANDONED,
+            {"Copy generation id", "Reuse parameters", "Remove from list", "Clear finished"},
+        ),
     ],
 )
 def test_menu_items_follow_the_status(jobs: Fixture, status: JobStatus, expected: set[str]) -> None:
@@ -187,7 +202,7 @@ def test_stop_tracking_abandons_after_confirm(
     action(jobs.view.menu_for(job), "Stop tracking…").trigger()
 
     assert "no cancel" in asked[0]
-    assert "tokens" in asked[0]
+    assert "credits" in asked[0]
     assert jobs.store.get(job.local_id).status is JobStatus.ABANDONED
     assert jobs.queue.model.job(job.local_id).status is JobStatus.ABANDONED  # type: ignore[union-attr]
 
@@ -221,7 +236,9 @@ def test_discard_unknown_after_confirm(jobs: Fixture, monkeypatch: pytest.Monkey
 
     action(jobs.view.menu_for(job), "Discard").trigger()
 
-    assert jobs.store.get(job.local_id).status is JobStatus.ABANDONED
+    # "forget this request", as the dialog says: no row left behind as "abandoned"
+    assert jobs.store.count() == 0
+    assert jobs.queue.model.rowCount() == 0
 
 
 def test_adopt_with_a_bad_id_refuses(jobs: Fixture, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -426,3 +443,37 @@ def test_a_changed_row_repaints_alone_not_the_rows_between(
     qtbot.waitUntil(lambda: wanted <= set(painted))
     QApplication.processEvents()
     assert sorted(painted) == sorted(wanted)
+
+
+def test_finished_rows_are_cleared_off_the_list_and_stay_in_the_library(
+    jobs: Fixture, qtbot: QtBot
+) -> None:
+    ready = jobs.add(JobStatus.READY, generation_id=GEN_ID, video_path="/tmp/clip.mp4")
+    failed = jobs.add(JobStatus.FAILED, prompt="a failed fox")
+    abandoned = jobs.add(JobStatus.ABANDONED, prompt="an abandoned fox")
+    running = jobs.add(JobStatus.DREAMING, prompt="a running fox", generation_id=OTHER_ID)
+    library = LibraryModel(jobs.queue.engine)
+    jobs.queue.engine.subscribe(library.apply)
+    library.reload()
+    assert library.rowCount() == 4
+
+    # one row: the Delete key (before: it did nothing on a finished row)
+    jobs.view.setCurrentIndex(jobs.index_of(ready))
+    qtbot.keyClick(jobs.view, Qt.Key.Key_Delete)
+    assert jobs.queue.model.job(ready.local_id) is None
+    assert library.find(ready.local_id) is not None  # the clip stays in the library
+    assert jobs.store.get(ready.local_id).cleared_at is not None  # and stays cleared
+
+    # the rest: "Clear finished" from any row's menu; the running job stays
+    action(jobs.view.menu_for(running), "Clear finished").trigger()
+    assert [j.local_id for j in jobs.queue.model.jobs()] == [running.local_id]
+    assert {failed.local_id, abandoned.local_id} <= {
+        j.local_id for j in jobs.store.search("") if j.cleared_at is not None
+    }
+    assert library.rowCount() == 4
+
+    # at the next start the cleared rows are not listed again
+    again = JobListModel()
+    for job in jobs.store.recent():
+        again.upsert(job)
+    assert [j.local_id for j in again.jobs()] == [running.local_id]

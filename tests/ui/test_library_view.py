@@ -235,7 +235,7 @@ def test_menu_for_one_ready_clip(lib: Library) -> None:
         "Delete from library…",
     }
     assert action(menu, "Extend forward").toolTip() == (
-        "New clip that continues this one (500,000 tokens)"
+        "New clip that continues this one (500,000 credits)"
     )
     assert action(menu, "Extend backward").toolTip().startswith("New clip that leads into this one")
     assert all(a.toolTip() for a in items(menu).values())

@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, 
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.budget import Spend
 from luma_desktop.core.catalogue import MODELS, Route
 from luma_desktop.core.request import (
     PROMPT_LIMIT,
@@ -385,9 +386,11 @@ def test_set_request_round_trips(qtbot: QtBot, panel: PromptPanel) -> None:
 
 
 def test_cost_spent_and_extension_note(panel: PromptPanel) -> None:
-    assert panel.cost_label.text() == "Costs 500,000 tokens"
-    panel.set_spent(1_000_000)
-    assert panel.spent_label.text() == "Spent this session: ≈1,000,000 tokens"
+    assert panel.cost_label.text() == "Costs 500,000 credits"
+    panel.set_spent(Spend(known=500_000, estimated=500_000))
+    assert panel.spent_label.text() == "Spent this session: ~1,000,000 credits"
+    panel.set_spent(Spend(known=120_000), simulated=True)
+    assert panel.spent_label.text() == "Simulated spend this session: 120,000 credits"
     assert panel.extension_label.isHidden()
     panel.set_extension_note("Extending clip 1a2b3c4d forward")
     assert panel.extension_label.isVisible()
@@ -422,9 +425,9 @@ def test_cost_label_follows_the_model_and_the_takes(panel: PromptPanel) -> None:
     assert "reported" in panel.cost_label.text()
     assert "500,000" not in panel.generate_button.toolTip()
     panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-2"))
-    assert panel.cost_label.text() == "Costs 500,000 tokens"
+    assert panel.cost_label.text() == "Costs 500,000 credits"
     panel.takes_spin.setValue(3)
-    assert panel.cost_label.text() == "3 takes cost 1,500,000 tokens"
+    assert panel.cost_label.text() == "3 takes cost 1,500,000 credits"
 
 
 def test_a_combination_the_model_refuses_is_said_beside_the_pickers(

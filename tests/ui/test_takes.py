@@ -45,12 +45,17 @@ async def test_three_takes_after_one_question_as_one_group(
             lambda: all(store.get(t).status is JobStatus.READY for t in group.takes), timeout=30
         )
         assert desk.history.recent() == ["a heron takes off from a misty pond"]
-        # Takes go through the queue like any request: counted in "spent this session".
-        spent = sum(store.get(t).tokens for t in group.takes)
+        # Takes go through the queue like any request: counted in "spent this session",
+        # at what the gateway charged for each
+        spent = sum(store.get(t).cost_credits or 0 for t in group.takes)
         assert spent > 0
-        assert window.studio.queue.spent == spent
+        assert window.studio.queue.spent.total == spent
         # the unified route reported what each cost (3 × 120,000): no estimate left
-        assert window.budget_label.text() == "Today 360,000 credits"
+        # demo mode: the simulator's credits, said to be simulated (before: plain "Today …")
+        assert window.budget_label.text() == "Simulated: Today 360,000 credits"
+        assert window.prompt_panel.spent_label.text() == (
+            "Simulated spend this session: 360,000 credits"
+        )
 
 
 async def test_the_daily_cap_refuses_a_batch_that_would_pass_it(
@@ -59,7 +64,7 @@ async def test_the_daily_cap_refuses_a_batch_that_would_pass_it(
     async with running_window(tmp_path) as window:
         window.desk.set_caps(Caps(per_day=2 * PRICE_TOKENS))
         window._update_budget()
-        assert window.budget_label.text() == f"Today 0 of {2 * PRICE_TOKENS:,} credits"
+        assert window.budget_label.text() == f"Simulated: Today 0 of {2 * PRICE_TOKENS:,} credits"
         panel = window.prompt_panel
         qtbot.keyClicks(panel.prompt_edit, "fireflies over a meadow")
         panel.takes_spin.setValue(3)
@@ -161,4 +166,4 @@ async def test_the_budget_is_set_in_settings(qtbot: QtBot, tmp_path: Path) -> No
         box.board_spin.setValue(1_000_000)
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
         assert window.desk.caps() == Caps(per_day=3_000_000, per_board=1_000_000)
-        assert window.budget_label.text() == "Today 0 of 3,000,000 credits"
+        assert window.budget_label.text() == "Simulated: Today 0 of 3,000,000 credits"

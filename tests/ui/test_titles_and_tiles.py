@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QFontMetrics
 
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.ui.job_delegate import JobDelegate
+from luma_desktop.ui.library_delegate import GRID, detail_lines
 from luma_desktop.ui.prompt_panel import PromptPanel
 from tests.ui.test_job_list import Fixture, jobs
 from tests.ui.test_library_view import Library, lib
@@ -38,7 +40,26 @@ def test_library_tiles_show_where_takes_differ_and_what_the_clip_is(lib: Library
     assert all(t.startswith("…") for t in titles)
     details = lib.index(tiles[0]).data(JobRole.DETAILS)
     # Model, resolution (the model's default when left to it), aspect, length, cost.
-    assert " · Ray 2 · 1080p · 16:9 · 5 s · 500,000 tokens" in details
+    # the cost in the gateway's unit, "~" while it is the estimate
+    assert " · Ray 2 · 1080p · 16:9 · 5 s · ~500,000 credits" in details
+
+
+def test_tile_details_fit_the_tile_with_the_cost_whole(lib: Library) -> None:
+    job = lib.add(prompt="a long walk")
+    job = lib.store.update(job.local_id, cost_credits=1_234_567.0)
+    lib.panel.reload()
+    index = lib.index(job)
+    details = str(index.data(JobRole.DETAILS))
+    assert details.endswith("1,234,567 credits")  # what the gateway charged
+    view = lib.panel.view
+    small = QFont(view.font())
+    small.setPointSizeF(max(small.pointSizeF() * 0.85, 7.0))
+    metrics = QFontMetrics(small)
+    width = GRID.width() - 16  # the tile's text area, as painted
+    lines = detail_lines(details, metrics.horizontalAdvance, width)
+    assert len(lines) <= 2
+    assert all(metrics.horizontalAdvance(line) <= width for line in lines)  # nothing elided
+    assert " · ".join(lines) == details  # before: one line, "…720p · …" and no cost
 
 
 def test_defaults_say_what_they_are(panel: PromptPanel) -> None:
