@@ -150,7 +150,7 @@ def check(
                 False,
                 f"{what} would cost about {fmt(cost)} credits, and this board's cap is "
                 f"{fmt(caps.per_board)} with {fmt(board.total)} spent "
-                f"({fmt(max(left_board, 0))} left). Raise the board's cap in its settings.",
+                f"({fmt(max(left_board, 0))} left). Raise the board's cap in the Board tab.",
                 left_today,
             )
     return Verdict(True, "", left_today)

@@ -27,7 +27,7 @@ from luma_desktop.core.boards import (
     take_groups,
     to_run,
 )
-from luma_desktop.core.budget import Caps, Spend
+from luma_desktop.core.budget import Caps, Spend, Verdict
 from luma_desktop.core.continuation import FrameUnavailable, through_frames
 from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import JobEvent
@@ -118,6 +118,19 @@ class BoardRunner(QObject):
             for shot in board.shots
             if shot.kept is None
         )
+
+    def caps_for(self, board: Board) -> Caps:
+        """Today's cap, and the board's own cap (else the per-board cap in Settings)."""
+        caps = self._caps()
+        return Caps(caps.per_day, board.settings.cap_credits or caps.per_board)
+
+    def check(self, board: Board) -> Verdict:
+        """Does running the rest of ``board`` fit under the caps? Asked before Run sends
+        anything, so a run that would pass a cap does not start and stop half-way."""
+        today = budget.spent(self.engine.store.search(""), budget.start_of_day(time.time()))
+        cost, so_far = self.cost_before(board), self.cost_so_far(board)
+        what = "Running the rest of this board"
+        return budget.check(cost, self.caps_for(board), today, so_far, what=what)
 
     def cost_so_far(self, board: Board) -> Spend:
         jobs = [self._job(t) for g in take_groups(board) for t in self.takes.group(g).takes]

@@ -3,6 +3,7 @@ sequence and export as one file; saved, renamed, duplicated; cost before and so 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, Signal
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from luma_desktop.core.boards import Board, Shot
+from luma_desktop.core.boards import Board, Shot, to_run
 from luma_desktop.core.budget import fmt
 from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.board_runner import BoardRunner, summary
@@ -59,6 +60,19 @@ class BoardPanel(QWidget):
         self.takes_spin.setPrefix("Takes per shot: ")
         self.auto_keep = QCheckBox("Go on with the first ready take")
         self.auto_keep.setToolTip("Off: the board waits for you to keep a take of each shot")
+        self.cap_spin = QSpinBox()
+        self.cap_spin.setRange(0, 2_000_000_000)
+        self.cap_spin.setSingleStep(1000)
+        self.cap_spin.setGroupSeparatorShown(True)
+        self.cap_spin.setPrefix("Board cap: ")
+        self.cap_spin.setSuffix(" credits")
+        self.cap_spin.setSpecialValueText("Board cap: as in Settings")
+        self.cap_spin.setToolTip(
+            "What this board may spend in all (its takes so far count); a run that would "
+            "pass it is not sent. At 0 the per-board cap in Settings → Budget applies."
+        )
+        # Asked before a run sends anything, as Generate asks (the window sets it).
+        self.confirm_run: Callable[[Board, int], bool] = lambda _board, _count: True
         self.cost_label = QLabel()
         self.status_label = QLabel("Add shots, then Run board.")
         self.status_label.setWordWrap(True)
@@ -82,6 +96,7 @@ class BoardPanel(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.takes_spin)
         options.addWidget(self.auto_keep)
+        options.addWidget(self.cap_spin)
         options.addStretch(1)
         for button in (self.pick_button, self.reroll_button, self.remove_button):
             options.addWidget(button)
@@ -110,6 +125,7 @@ class BoardPanel(QWidget):
         self.reroll_button.clicked.connect(self.reroll)
         self.takes_spin.valueChanged.connect(self._settings_changed)
         self.auto_keep.toggled.connect(self._settings_changed)
+        self.cap_spin.valueChanged.connect(self._settings_changed)
         self.run_button.clicked.connect(self.run)
         self.stop_button.clicked.connect(self.runner.stop)
         self.play_button.clicked.connect(lambda: self._emit(self.play_requested))
@@ -196,8 +212,18 @@ class BoardPanel(QWidget):
             self.run()
 
     def run(self) -> None:
-        if self.board and self.board.shots:
-            self.runner.run(self.board.board_id)
+        """The caps first (nothing is sent past them), then the question Generate asks."""
+        board = self.board
+        if not (board and board.shots):
+            return
+        verdict = self.runner.check(board)
+        if not verdict.fits:
+            self.status_label.setText(f"Not sent: {verdict.message}")
+            return
+        if not self.confirm_run(board, to_run(board)):
+            self.status_label.setText("Not sent.")
+            return
+        self.runner.run(board.board_id)
 
     # -- showing -----------------------------------------------------------------------
 
@@ -215,6 +241,7 @@ class BoardPanel(QWidget):
                 self.board.settings,
                 takes=self.takes_spin.value(),
                 auto_keep=self.auto_keep.isChecked(),
+                cap_credits=float(self.cap_spin.value()) or None,
             )
             self._show(self.runner.boards.set_settings(self.board.board_id, settings))
 
@@ -226,26 +253,33 @@ class BoardPanel(QWidget):
         if board is None:
             self.cost_label.setText("")
             return
-        for widget in (self.takes_spin, self.auto_keep):
+        controls = (self.takes_spin, self.auto_keep, self.cap_spin)
+        for widget in controls:
             widget.blockSignals(True)
         self.takes_spin.setValue(board.settings.takes)
         self.auto_keep.setChecked(board.settings.auto_keep)
-        for widget in (self.takes_spin, self.auto_keep):
+        self.cap_spin.setValue(round(board.settings.cap_credits or 0))
+        for widget in controls:
             widget.blockSignals(False)
         for number, shot in enumerate(board.shots, start=1):
             state = "kept" if shot.kept else "running" if shot.take_group else "to run"
             item = QListWidgetItem(f"{number}. {shot.prompt}  [{state}]")
             item.setData(Qt.ItemDataRole.UserRole, number - 1)
             self.shot_list.addItem(item)
-        so_far = self.runner.cost_so_far(board)
-        approx = "~" if so_far.estimated else ""
-        self.cost_label.setText(
-            f"To run: ~{fmt(self.runner.cost_before(board))} credits · "
-            f"so far: {approx}{fmt(so_far.total)} credits · {summary(board)}"
-        )
+        self.cost_label.setText(self._cost_text(board))
         kept = len(self.runner.kept_jobs(board))
         self.play_button.setEnabled(kept > 0)
         self.export_button.setEnabled(kept > 0)
+
+    def _cost_text(self, board: Board) -> str:
+        so_far = self.runner.cost_so_far(board)
+        approx = "~" if so_far.estimated else ""
+        cap = self.runner.caps_for(board).per_board
+        of_cap = f" of {fmt(cap)} (cap)" if cap is not None else ""
+        return (
+            f"To run: ~{fmt(self.runner.cost_before(board))} credits · "
+            f"so far: {approx}{fmt(so_far.total)}{of_cap} credits · {summary(board)}"
+        )
 
     def _emit(self, signal: object) -> None:
         if self.board is not None:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from luma_desktop import __version__
 from luma_desktop.core import budget
+from luma_desktop.core.boards import Board
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.studio.desk import Desk
@@ -225,6 +226,7 @@ class MainWindow(QMainWindow):
         self.board_panel.play_requested.connect(self.play_chain)
         self.board_panel.export_requested.connect(self.export_clips)
         self.board_panel.pick_requested.connect(self.pick_board_take)
+        self.board_panel.confirm_run = self.confirm_board
         library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
         studio.queue.job_changed.connect(self.notifier.job_finished)
@@ -256,6 +258,13 @@ class MainWindow(QMainWindow):
         if go and never_again:
             self.studio.guards.stop_asking_to_spend()
         return go
+
+    def confirm_board(self, board: Board, count: int) -> bool:
+        """A board run asks what Generate asks: one question for all the takes it sends."""
+        shot = next((s for s in board.shots if s.kept is None), None)
+        if shot is None or Guard.SPEND not in self.studio.guards.needed(shot.request(None)):
+            return True
+        return self._ask(Guard.SPEND, count)
 
     def confirm_repeat(self) -> bool:
         return ask_repeat(self)

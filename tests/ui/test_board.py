@@ -83,11 +83,75 @@ async def test_the_cap_refuses_a_board_shot(qtbot: QtBot, tmp_path: Path) -> Non
         refused: list[str] = []
         board.runner.refused.connect(refused.append)
         qtbot.mouseClick(board.run_button, Qt.MouseButton.LeftButton)
+        # The whole run is checked before anything is sent: it does not start.
+        assert board.status_label.text().startswith("Not sent: Running the rest of this board")
+        assert "today's cap is 10" in board.status_label.text()
+        assert "Settings → Budget" in board.status_label.text()
+        assert board.runner.running is None
+        # The runner still checks each shot as it sends it (spending elsewhere goes on).
+        assert board.board is not None
+        board.runner.run(board.board.board_id)
         (message,) = refused  # at once: nothing is sent
         assert "today's cap is 10" in message
-        assert "Settings → Budget" in board.status_label.text()
         await wait_until(lambda: board.runner.running is None)
         assert window.studio.queue.engine.store.count() == 0
+
+
+async def test_the_board_cap_is_set_in_the_tab_and_a_run_past_it_is_not_sent(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        store = window.studio.queue.engine.store
+        window.side_tabs.setCurrentWidget(panel)
+        for text in SHOTS[:2]:
+            qtbot.keyClicks(panel.shot_edit, text)
+            qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)
+        assert panel.cap_spin.text() == "Board cap: as in Settings"
+        window.desk.set_caps(Caps(per_board=2_000_000))
+        panel.reload()
+        assert "so far: 0 of 2,000,000 (cap) credits" in panel.cost_label.text()
+        panel.cap_spin.lineEdit().selectAll()
+        qtbot.keyClicks(panel.cap_spin.lineEdit(), "600000")
+        board = panel.board
+        assert board is not None
+        assert panel.runner.boards.get(board.board_id).settings.cap_credits == 600_000
+        assert "To run: ~1,000,000 credits" in panel.cost_label.text()
+        assert "so far: 0 of 600,000 (cap) credits" in panel.cost_label.text()
+
+        asked: list[int] = []
+
+        def confirm_spend(count: int = 1) -> tuple[bool, bool]:
+            asked.append(count)
+            return len(asked) > 1, False  # no the first time, yes after
+
+        monkeypatch.setattr(window, "confirm_spend", confirm_spend)
+        window.studio.guards._demo = False  # as with a real key: paid work is confirmed
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+        text = panel.status_label.text()
+        assert text.startswith("Not sent: Running the rest of this board would cost about")
+        assert "this board's cap is 600,000 with 0 spent (600,000 left)" in text
+        assert "Raise the board's cap in the Board tab" in text
+        assert asked == []  # refused before the question
+        assert (store.count(), panel.runner.running) == (0, None)
+
+        panel.shot_list.setCurrentRow(1)
+        qtbot.mouseClick(panel.remove_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+        assert asked == [1]  # the question Generate asks, declined: nothing sent
+        assert panel.status_label.text() == "Not sent."
+        assert (store.count(), panel.runner.running) == (0, None)
+        finished = wait_signal(panel.runner.finished, timeout=30)
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+        await finished
+        assert asked == [1, 1]
+        assert "of 600,000 (cap) credits" in panel.cost_label.text()
+
+        qtbot.keyClicks(panel.shot_edit, SHOTS[1])
+        qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)
+        qtbot.mouseClick(panel.run_button, Qt.MouseButton.LeftButton)
+        assert "this board's cap is 600,000" in panel.status_label.text()
+        assert store.count() == 1
 
 
 async def test_picking_takes_and_rerolling_a_shot(qtbot: QtBot, tmp_path: Path) -> None:
