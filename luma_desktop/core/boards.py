@@ -1,7 +1,10 @@
 """Boards: an ordered list of shots that runs as a chain.
 
 Shot 1 is generated from its prompt; each next shot extends the previous shot's kept
-take (a generation keyframe in ``frame0``: the clip continues that one). A shot runs
+take (a generation keyframe in ``frame0``: the clip continues that one). A shot may
+carry its own first and last frame images (its own first frame starts it afresh
+instead of extending) and its own model, aspect, resolution and duration; what it
+leaves unset it takes from the board's parameters (``BoardSettings.params``). A shot runs
 once the one before has a kept take: the first ready take, kept automatically, or the
 one the artist picks (``BoardSettings.auto_keep``). ``next_step`` says what to do now;
 the studio layer acts on it and asks again when a job changes.
@@ -20,25 +23,71 @@ from typing import Any
 
 from luma_desktop.core.artist_db import transaction
 from luma_desktop.core.jobs import JobRecord, JobStatus
-from luma_desktop.core.request import GenerationKeyframe, GenerationRequest
+from luma_desktop.core.request import (
+    GenerationKeyframe,
+    GenerationRequest,
+    ImageKeyframe,
+    Keyframe,
+    is_generation_id,
+)
 from luma_desktop.core.takes import TakeGroup
 
-# The request fields a shot keeps besides its prompt (keyframes come from the chain).
+# The request fields a shot (or a board, for its shots) keeps besides its prompt.
 SHOT_PARAMS = ("aspect_ratio", "model", "resolution", "duration", "loop", "route")
+FRAMES = ("frame0", "frame1")  # a shot's own keyframes, kept in its params too
+
+
+def only_params(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values a shot or board keeps: set ones ("" is the model's default) of
+    SHOT_PARAMS; None ("as the board has it") is left out."""
+    return {k: v for k, v in values.items() if k in SHOT_PARAMS and v is not None}
+
+
+def keyframe_json(keyframe: Keyframe) -> dict[str, str]:
+    if isinstance(keyframe, GenerationKeyframe):
+        return {"type": "generation", "id": keyframe.generation_id}
+    return {"type": "image", "url": keyframe.url, "source": keyframe.source, "note": keyframe.note}
+
+
+def keyframe_from_json(data: object) -> Keyframe | None:
+    """A stored shot keyframe; None when it is not one (a damaged record is no frame)."""
+    if not isinstance(data, Mapping):
+        return None
+    if data.get("type") == "generation":
+        gen = data.get("id")
+        return GenerationKeyframe(gen) if isinstance(gen, str) and is_generation_id(gen) else None
+    url, source, note = (data.get(k, "") for k in ("url", "source", "note"))
+    if not all(isinstance(v, str) for v in (url, source, note)):
+        return None
+    if not str(url).startswith(("data:image/", "https://", "http://")):
+        return None
+    return ImageKeyframe(str(url), str(source), str(note))
 
 
 @dataclass(frozen=True)
 class Shot:
     prompt: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)  # its own values and frames
     take_group: str | None = None  # the takes of this shot's latest run
     kept: str | None = None  # local id of the take the next shot extends
+    # The board's parameters, for what the shot leaves unset (filled in when read).
+    defaults: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+    def settings(self) -> dict[str, Any]:
+        """The parameters it runs with: its own, else the board's."""
+        return {**only_params(self.defaults), **only_params(self.params)}
+
+    def keyframe(self, frame: str) -> Keyframe | None:
+        return keyframe_from_json(self.params.get(frame))
 
     def request(self, extends: str | None) -> GenerationRequest:
-        """This shot's request; ``extends``: the generation id it continues."""
-        known = {k: v for k, v in self.params.items() if k in SHOT_PARAMS}
-        frame0 = GenerationKeyframe(extends) if extends else None
-        return GenerationRequest(prompt=self.prompt, frame0=frame0, **known)
+        """This shot's request; ``extends``: the generation id it continues (unless the
+        shot has its own first frame: then it starts from that picture)."""
+        known: dict[str, Any] = {k: (v if v != "" else None) for k, v in self.settings().items()}
+        frame0 = self.keyframe("frame0") or (GenerationKeyframe(extends) if extends else None)
+        return GenerationRequest(
+            prompt=self.prompt, frame0=frame0, frame1=self.keyframe("frame1"), **known
+        )
 
     def cleared(self) -> Shot:
         """The same shot, not yet run."""
@@ -50,20 +99,27 @@ class BoardSettings:
     auto_keep: bool = True  # the first ready take is kept and the chain goes on
     takes: int = 1  # takes per shot
     cap_credits: float | None = None  # what the board may spend in all
+    params: Mapping[str, Any] = field(default_factory=dict, hash=False)  # for every shot
 
     def to_json(self) -> str:
         return json.dumps(
-            {"auto_keep": self.auto_keep, "takes": self.takes, "cap_credits": self.cap_credits}
+            {
+                "auto_keep": self.auto_keep,
+                "takes": self.takes,
+                "cap_credits": self.cap_credits,
+                "params": only_params(self.params),
+            }
         )
 
     @classmethod
     def from_json(cls, text: str) -> BoardSettings:
         data = json.loads(text or "{}")
-        cap = data.get("cap_credits")
+        cap, params = data.get("cap_credits"), data.get("params")
         return cls(
             auto_keep=bool(data.get("auto_keep", True)),
             takes=int(data.get("takes", 1)),
             cap_credits=float(cap) if isinstance(cap, int | float) else None,
+            params=only_params(params) if isinstance(params, dict) else {},
         )
 
 
@@ -149,13 +205,13 @@ class Boards:
         row = self._db.execute("SELECT * FROM boards WHERE board_id = ?", (board_id,)).fetchone()
         if row is None:
             raise KeyError(board_id)
+        settings = BoardSettings.from_json(row["settings"])
         shots = tuple(
-            Shot(r["prompt"], json.loads(r["params"]), r["take_group"], r["kept"])
+            Shot(r["prompt"], json.loads(r["params"]), r["take_group"], r["kept"], settings.params)
             for r in self._db.execute(
                 "SELECT * FROM shots WHERE board_id = ? ORDER BY position", (board_id,)
             )
         )
-        settings = BoardSettings.from_json(row["settings"])
         return Board(board_id, row["name"], row["created_at"], row["updated_at"], settings, shots)
 
     def all(self) -> list[Board]:

@@ -19,6 +19,7 @@ from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.takes import Takes
 from luma_desktop.studio.board_runner import BoardRunner
 from luma_desktop.studio.session import Studio
+from luma_desktop.studio.shot_edits import ShotEdits
 
 
 class Desk(QObject):
@@ -34,6 +35,7 @@ class Desk(QObject):
         self.takes = Takes(self.db)
         self.history = PromptHistory(self.db)
         self.presets = UserPresets(self.db)
+        self.edits = ShotEdits(self.runner.boards, studio.tasks, self)
 
     def caps(self) -> Caps:
         return budget.load_caps(self.db)

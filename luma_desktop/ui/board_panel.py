@@ -1,5 +1,6 @@
 """The storyboard panel: boards of ordered shots that run as a chain, play as one
-sequence and export as one file; saved, renamed, duplicated; cost before and so far."""
+sequence and export as one file; saved, renamed, duplicated; cost before and so far,
+against the board's cap; the board's parameters and each shot's own (ui/shot_editor)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ from luma_desktop.core.boards import Board, Shot, to_run
 from luma_desktop.core.budget import fmt
 from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.board_runner import BoardRunner, summary
+from luma_desktop.studio.shot_edits import ShotEdits
+from luma_desktop.ui.shot_editor import ParamPickers, ShotEditor
 
 
 class BoardPanel(QWidget):
@@ -33,9 +36,15 @@ class BoardPanel(QWidget):
     export_requested = Signal(list)  # the same, for the export dialog
     pick_requested = Signal(str, int, list)  # (board id, shot index, its ready takes)
 
-    def __init__(self, runner: BoardRunner, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, runner: BoardRunner, edits: ShotEdits, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.edits = edits
+        self.board_params = ParamPickers("Default", self)
+        self.board_params.setToolTip("The board's parameters: every shot without its own")
+        self.shot_editor = ShotEditor(self)
         self.board: Board | None = None
         self.board_combo = QComboBox()
         self.board_combo.setToolTip("Your boards, the last changed first")
@@ -74,6 +83,7 @@ class BoardPanel(QWidget):
         # Asked before a run sends anything, as Generate asks (the window sets it).
         self.confirm_run: Callable[[Board, int], bool] = lambda _board, _count: True
         self.cost_label = QLabel()
+        self.cost_label.setWordWrap(True)  # beside the cap: it must not widen the window
         self.status_label = QLabel("Add shots, then Run board.")
         self.status_label.setWordWrap(True)
         self.run_button = QPushButton("Run board")
@@ -96,7 +106,6 @@ class BoardPanel(QWidget):
         options = QHBoxLayout()
         options.addWidget(self.takes_spin)
         options.addWidget(self.auto_keep)
-        options.addWidget(self.cap_spin)
         options.addStretch(1)
         for button in (self.pick_button, self.reroll_button, self.remove_button):
             options.addWidget(button)
@@ -107,8 +116,16 @@ class BoardPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.shot_list, 1)
         layout.addLayout(add)
+        board_row = QHBoxLayout()
+        board_row.addWidget(QLabel("Board:"))
+        board_row.addWidget(self.board_params, 1)
+        layout.addLayout(board_row)
+        layout.addWidget(self.shot_editor)
         layout.addLayout(options)
-        layout.addWidget(self.cost_label)
+        money = QHBoxLayout()
+        money.addWidget(self.cap_spin)
+        money.addWidget(self.cost_label, 1)
+        layout.addLayout(money)
         layout.addWidget(self.status_label)
         layout.addLayout(actions)
 
@@ -134,6 +151,13 @@ class BoardPanel(QWidget):
         self.runner.status.connect(self.status_label.setText)
         self.runner.refused.connect(self.status_label.setText)
         self.runner.finished.connect(self._board_changed)
+        self.shot_list.currentRowChanged.connect(self._show_selected)
+        self.board_params.changed.connect(self._board_params_changed)
+        self.shot_editor.params_changed.connect(self._shot_params_changed)
+        self.shot_editor.image_requested.connect(self._shot_image)
+        self.shot_editor.image_cleared.connect(self._shot_image_cleared)
+        self.edits.changed.connect(self._board_changed)
+        self.edits.failed.connect(self.status_label.setText)
 
     # -- for tests and the artist ------------------------------------------------------
 
@@ -235,6 +259,34 @@ class BoardPanel(QWidget):
         if self.board and board.board_id == self.board.board_id:
             self._show(board)
 
+    def _board_params_changed(self) -> None:
+        if self.board:
+            self.edits.set_board_params(self.board.board_id, self.board_params.values())
+
+    def _shot_params_changed(self, params: dict[str, object]) -> None:
+        index = self.shot_list.currentRow()
+        if self.board and 0 <= index < len(self.board.shots):
+            self.edits.set_params(self.board.board_id, index, params)
+
+    def _shot_image(self, frame: str, path: str) -> None:
+        index = self.shot_list.currentRow()
+        if self.board and 0 <= index < len(self.board.shots):
+            self.status_label.setText(f"Reading the picture for shot {index + 1}…")
+            self.edits.set_image(self.board.board_id, index, frame, path)
+
+    def _shot_image_cleared(self, frame: str) -> None:
+        index = self.shot_list.currentRow()
+        if self.board and 0 <= index < len(self.board.shots):
+            self.edits.clear_image(self.board.board_id, index, frame)
+
+    def _show_selected(self) -> None:
+        index = self.shot_list.currentRow()
+        board = self.board
+        if board is not None and 0 <= index < len(board.shots):
+            self.shot_editor.show_shot(board.shots[index], index + 1, board.settings.takes)
+        else:
+            self.shot_editor.show_shot(None, 0)
+
     def _settings_changed(self) -> None:
         if self.board:
             settings = replace(
@@ -246,12 +298,21 @@ class BoardPanel(QWidget):
             self._show(self.runner.boards.set_settings(self.board.board_id, settings))
 
     def _show(self, board: Board | None) -> None:
+        same = (
+            board is not None and self.board is not None and self.board.board_id == board.board_id
+        )
+        row = self.shot_list.currentRow() if same else -1  # editing keeps the selection
         self.board = board
+        self.shot_list.blockSignals(True)
         self.shot_list.clear()
+        self.shot_list.blockSignals(False)
         for button in (self.rename_button, self.duplicate_button, self.delete_button):
             button.setEnabled(board is not None)
+        self.board_params.setEnabled(board is not None)
+        self.board_params.show_values(board.settings.params if board else {}, {})
         if board is None:
             self.cost_label.setText("")
+            self._show_selected()
             return
         controls = (self.takes_spin, self.auto_keep, self.cap_spin)
         for widget in controls:
@@ -263,9 +324,13 @@ class BoardPanel(QWidget):
             widget.blockSignals(False)
         for number, shot in enumerate(board.shots, start=1):
             state = "kept" if shot.kept else "running" if shot.take_group else "to run"
-            item = QListWidgetItem(f"{number}. {shot.prompt}  [{state}]")
+            item = QListWidgetItem(f"{number}. {shot.prompt}  [{state}]{_own(shot)}")
             item.setData(Qt.ItemDataRole.UserRole, number - 1)
             self.shot_list.addItem(item)
+        self.shot_list.blockSignals(True)
+        self.shot_list.setCurrentRow(row if row < len(board.shots) else -1)
+        self.shot_list.blockSignals(False)
+        self._show_selected()
         self.cost_label.setText(self._cost_text(board))
         kept = len(self.runner.kept_jobs(board))
         self.play_button.setEnabled(kept > 0)
@@ -286,3 +351,15 @@ class BoardPanel(QWidget):
             jobs = self.runner.kept_jobs(self.board)
             if jobs:
                 signal.emit(jobs)  # type: ignore[attr-defined]
+
+
+ORDER = ("model", "aspect_ratio", "resolution", "duration")  # as the pickers show them
+
+
+def _own(shot: Shot) -> str:
+    """What a shot sets for itself, after its state in the list."""
+    own = shot.params
+    marks = [str(own[k]) for k in ORDER if own.get(k) not in (None, "")]
+    marks += [name for frame, name in (("frame0", "first frame"), ("frame1", "last frame"))
+              if shot.keyframe(frame) is not None]  # fmt: skip
+    return f"  · own: {', '.join(marks)}" if marks else ""

@@ -79,7 +79,7 @@ class MainWindow(QMainWindow):
         self.side_tabs.addTab(self.job_list, "Jobs")
         self.side_tabs.addTab(self.library, "Library")
         self.desk = Desk(studio, self)
-        self.board_panel = BoardPanel(self.desk.runner)
+        self.board_panel = BoardPanel(self.desk.runner, self.desk.edits)
         self.side_tabs.addTab(self.board_panel, "Board")
         self.side_tabs.setTabToolTip(2, "Storyboards: shots that run as a chain")
         self.side_tabs.setTabToolTip(0, "This session's jobs and every unfinished one")
