@@ -72,11 +72,14 @@ async def shoot() -> None:
         view.close()
 
         runner = window.desk.runner
-        board = runner.boards.create("Lighthouse", tuple(Shot(s) for s in SHOTS))
+        # The last shot sets its own length (the shot box shows it selected).
+        shots = (Shot(SHOTS[0]), Shot(SHOTS[1]), Shot(SHOTS[2], {"duration": "9s"}))
+        board = runner.boards.create("Lighthouse", shots)
         window.side_tabs.setCurrentWidget(window.board_panel)
         window.board_panel.reload(board.board_id)
         runner.run(board.board_id)
         await until(lambda: runner.running is None)
+        window.board_panel.shot_list.setCurrentRow(2)
         window.board_panel.play_button.click()
         await until(lambda: window.player.media_player.position() > 1500)
         save(window, OUT / "board.png")
