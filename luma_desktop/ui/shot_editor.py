@@ -181,8 +181,10 @@ def _about(shot: Shot, takes: int) -> str:
     """What it runs with, what it costs, and what the gateway would refuse."""
     request = shot.request(None)
     settings = shot.settings()
-    shown = " · ".join(str(settings[k]) for k in PICKED if settings.get(k)) or "model defaults"
+    spec = spec_of(settings.get("model"))
+    shown = " · ".join(_shown(settings.get(k), k, spec) for k in PICKED)
     cost = budget.estimate(request) * takes
-    text = f"Runs with {shown}; about {budget.fmt(cost)} credits for {takes} take(s)."
+    each = f"{takes} takes" if takes > 1 else "a take"
+    text = f"Runs with {shown}; about {budget.fmt(cost)} credits for {each}."
     issues = [i.message for i in request.issues() if i.field != "prompt"]
     return f"{text} Not sendable: {issues[0]}" if issues else text

@@ -72,8 +72,13 @@ async def test_shots_carry_their_own_frames_and_parameters_into_the_run(
         assert editor.frame_labels["frame0"].text() == "none: extends the shot before"
         shot = boards.get(board.board_id).shots[1]
         assert shot.settings() == {"model": "ray-2", "duration": "9s", "resolution": "720p"}
-        assert "Runs with ray-2 · 720p · 9s; about 500,000 credits" in editor.about_label.text()
+        about = editor.about_label.text()
+        assert "Runs with ray-2 · 16:9 · 720p · 9s; about 500,000 credits for a take" in about
         assert "own: ray-2, 720p, 9s, last frame" in panel.shot_list.item(1).text()
+        panel.takes_spin.setValue(2)  # the shot's cost follows the takes per shot
+        assert "about 1,000,000 credits for 2 takes" in editor.about_label.text()
+        assert panel.shot_list.currentRow() == 1
+        panel.takes_spin.setValue(1)
         assert "To run: ~1,000,000 credits" in panel.cost_label.text()
 
         finished = wait_signal(panel.runner.finished, timeout=60)
