@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -107,12 +108,24 @@ class BoardPanel(QWidget):
         options.addWidget(self.takes_spin)
         options.addWidget(self.auto_keep)
         options.addStretch(1)
+        shot_actions = QHBoxLayout()
+        shot_actions.addStretch(1)
         for button in (self.pick_button, self.reroll_button, self.remove_button):
-            options.addWidget(button)
+            shot_actions.addWidget(button)
         actions = QHBoxLayout()
         for button in (self.run_button, self.stop_button, self.play_button, self.export_button):
             actions.addWidget(button)
-        layout = QVBoxLayout(self)
+        # The panel scrolls rather than widening the window: the side column is narrow
+        # on a laptop screen, and the shot editor makes the panel tall.
+        content = QWidget()
+        scroll = QScrollArea()
+        scroll.setWidget(content)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        layout = QVBoxLayout(content)
         layout.addLayout(top)
         layout.addWidget(self.shot_list, 1)
         layout.addLayout(add)
@@ -122,6 +135,7 @@ class BoardPanel(QWidget):
         layout.addLayout(board_row)
         layout.addWidget(self.shot_editor)
         layout.addLayout(options)
+        layout.addLayout(shot_actions)
         money = QHBoxLayout()
         money.addWidget(self.cap_spin)
         money.addWidget(self.cost_label, 1)
