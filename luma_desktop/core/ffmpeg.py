@@ -5,7 +5,8 @@ bundle already carries Qt's (libavcodec 61 with the ``prores_ks``, ``gif``, ``pn
 encoders, the H.264 decoder and the mov/mp4 muxers). Exports need only a handful of
 calls, so this binding costs nothing in the bundle.
 
-Only what exports need: demux, decode, convert (swscale), encode, mux, and packet copy.
+Only what exports and thumbnails need: demux, decode, convert (swscale), encode, mux,
+and packet copy.
 Struct fields are read through the few offsets that FFmpeg's public headers fix for
 libavformat 61 / libavcodec 61 / libavutil 59; other majors are refused (``available``
 says why) rather than read with a layout that may have moved. Everything else goes
@@ -79,6 +80,9 @@ class _Packet(ctypes.Structure):
 FMT_PB, FMT_NB_STREAMS, FMT_STREAMS = 32, 44, 48
 ST_INDEX, ST_CODECPAR, ST_TIME_BASE = 8, 16, 32
 PAR_CODEC_ID, PAR_CODEC_TAG, PAR_EXTRADATA, PAR_EXTRADATA_SIZE, PAR_WIDTH = 4, 8, 16, 24, 72
+# AVCodecParameters.format (the pixel format) and .color_trc (the transfer function).
+PAR_FORMAT, PAR_COLOR_TRC = 44, 108
+AVCOL_TRC_SMPTE2084, AVCOL_TRC_ARIB_STD_B67 = 16, 18  # HDR10 (PQ) and HLG
 
 _P = c_void_p
 _SIGNATURES: dict[str, tuple[str, object, tuple[object, ...]]] = {
@@ -89,6 +93,7 @@ _SIGNATURES: dict[str, tuple[str, object, tuple[object, ...]]] = {
     "av_strerror": ("avutil", c_int, (c_int, c_char_p, ctypes.c_size_t)),
     "av_log_set_level": ("avutil", None, (c_int,)),
     "av_get_pix_fmt": ("avutil", c_int, (c_char_p,)),
+    "av_get_pix_fmt_name": ("avutil", c_char_p, (c_int,)),
     "av_opt_set": ("avutil", c_int, (_P, c_char_p, c_char_p, c_int)),
     "av_opt_set_q": ("avutil", c_int, (_P, c_char_p, Rational, c_int)),
     "av_opt_get_int": ("avutil", c_int, (_P, c_char_p, c_int, POINTER(c_int64))),

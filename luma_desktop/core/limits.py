@@ -55,6 +55,9 @@ class Limits:
     disk_headroom_bytes: int = 64 * MiB  # left free on the disk after a clip is written
     # -- local inputs -------------------------------------------------------------------
     max_keyframe_file_bytes: int = 256 * MiB  # an image file, counted while reading
+    # A clip's thumbnail (first frame, decoded in software) is given up after this long,
+    # so one slow or stalled clip never holds up the thumbnails of the clips after it.
+    thumbnail_deadline: float = 10.0
     # -- the artist's own records (read back from the artist database) -------------------
     max_user_presets: int = 100  # saved presets; a new one past this is refused
     max_preset_name_chars: int = 60  # a menu entry, not a paragraph

@@ -1,88 +1,172 @@
-"""Thumbnails of finished clips, taken from their first decoded frame.
+"""Thumbnails of finished clips, taken from their first frame decoded in software.
 
-One hidden QMediaPlayer works through a queue, so thumbnailing never competes with
-the artist's player; nothing blocks the loop (decoding runs on Qt's media threads).
+Why not a hidden QMediaPlayer: without a GPU path Qt gives a null image for 10-bit
+frames, so it never answered and every later clip waited behind it. Frames are now
+decoded and converted by ``core.clipinfo`` (Qt's FFmpeg) on a thread of their own,
+one clip at a time, and each clip has a deadline: a slow, stalled or broken clip gets
+a plain placeholder saying why, and the queue moves on. A clip's facts (codec, HDR,
+whether it plays here, frames) travel inside the thumbnail's text, so the tile and the
+player know them after a restart without another look at the clip.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import threading
 from collections import deque
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QImage, QImageWriter
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
+from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QImageWriter, QPainter
+
+from luma_desktop.core.clipinfo import ClipFacts, Picture, first_frame
+from luma_desktop.core.limits import DEFAULT_LIMITS
 
 log = logging.getLogger(__name__)
 THUMB_HEIGHT = 90
+FACTS_KEY = "luma-clip"  # the thumbnail's text entry holding the clip's facts
+_PLACEHOLDER = (160, 90)
+
+
+def facts_of(image: QImage | None) -> ClipFacts | None:
+    """The clip facts a thumbnail carries (None for thumbnails made before them)."""
+    if image is None or image.isNull():
+        return None
+    text = image.text(FACTS_KEY)
+    return ClipFacts.from_text(text) if text else None
+
+
+def picture_image(picture: Picture) -> QImage:
+    stride = 3 * picture.width
+    image = QImage(picture.rgb, picture.width, picture.height, stride, QImage.Format.Format_RGB888)
+    return image.copy()  # own the pixels: the bytes object may go away
+
+
+def placeholder(title: str, detail: str) -> QImage:
+    """A plain dark picture that says why there is no preview."""
+    image = QImage(*_PLACEHOLDER, QImage.Format.Format_RGB888)
+    image.fill(QColor(38, 38, 44))
+    painter = QPainter(image)
+    try:
+        font = QFont()
+        font.setPixelSize(13)
+        font.setBold(True)
+        painter.setFont(font)
+        painter.setPen(QColor(235, 235, 235))
+        box = QRect(6, 6, _PLACEHOLDER[0] - 12, _PLACEHOLDER[1] - 12)
+        painter.drawText(box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), title)
+        font.setBold(False)
+        font.setPixelSize(10)
+        painter.setFont(font)
+        painter.setPen(QColor(190, 190, 190))
+        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom
+        painter.drawText(box, int(flags | Qt.TextFlag.TextWordWrap), detail)
+    finally:
+        painter.end()
+    return image
+
+
+def headline(facts: ClipFacts) -> str:
+    """The few words a tile shows for a clip that gives no picture or cannot play."""
+    if facts.frames:
+        return facts.frames
+    if not facts.playable and facts.codec:
+        return "Can't play here"
+    return "No preview"
 
 
 class ThumbnailMaker(QObject):
     made = Signal(str, str)  # key (the job's local id), thumbnail path
+    _answered = Signal(int, object, object)  # ticket, ClipFacts, Picture | None (any thread)
 
-    def __init__(self, folder: Path, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        parent: QObject | None = None,
+        deadline: float = DEFAULT_LIMITS.thumbnail_deadline,
+    ) -> None:
         super().__init__(parent)
         self.folder = folder
+        self.deadline = deadline
         self._queue: deque[tuple[str, Path]] = deque()
         self._current: tuple[str, Path] | None = None
-        self._taken: QImage | None = None  # the frame grabbed, waiting to be saved
-        self._player = QMediaPlayer(self)
-        self._sink = QVideoSink(self)
-        self._player.setVideoSink(self._sink)
-        self._sink.videoFrameChanged.connect(self._on_frame)
-        self._player.errorOccurred.connect(self._on_error)
+        self._ticket = 0  # which clip an answer belongs to: a late one is ignored
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._give_up)
+        self._answered.connect(self._on_answer, Qt.ConnectionType.QueuedConnection)
 
     def request(self, key: str, video: Path) -> None:
         self._queue.append((key, video))
         if self._current is None:
             self._next()
 
+    def pending(self) -> int:
+        return len(self._queue) + (self._current is not None)
+
     def close(self) -> None:
         """Stop: nothing more is made (the store may be closing)."""
         self._queue.clear()
         self._current = None
-        self._taken = None
-        self._player.stop()
-        self._player.setSource(QUrl())
+        self._ticket += 1
+        self._timer.stop()
 
     def _next(self) -> None:
         self._current = self._queue.popleft() if self._queue else None
         if self._current is None:
-            self._player.setSource(QUrl())
             return
-        self._player.setSource(QUrl.fromLocalFile(str(self._current[1])))
-        self._player.play()
+        self._ticket += 1
+        # A thread per clip (not a pool): one stuck in a read that never returns holds
+        # only itself; its late answer, if any, carries an old ticket and is dropped.
+        worker = threading.Thread(
+            target=self._work,
+            args=(self._ticket, self._current[1]),
+            name=f"thumbnail {self._current[1].name}",
+            daemon=True,
+        )
+        worker.start()
+        self._timer.start(max(1, round(self.deadline * 1000)))
 
-    def _on_frame(self, frame: QVideoFrame) -> None:
-        if self._current is None or self._taken is not None or not frame.isValid():
-            return
-        image = frame.toImage()
-        if image.isNull():
-            return
-        self._taken = image
-        # Stop and switch sources after this signal returns, never from inside the
-        # backend's own frame delivery.
-        QTimer.singleShot(0, self._save_and_continue)
+    def _work(self, ticket: int, video: Path) -> None:
+        try:
+            facts, picture = first_frame(video, THUMB_HEIGHT)
+        except Exception as exc:  # noqa: BLE001 - a thumbnail must never take the app down
+            facts, picture = ClipFacts(playable=False, problem=f"unreadable ({exc})"), None
+        # RuntimeError: the maker is gone (the app closed while this clip was read).
+        with contextlib.suppress(RuntimeError):
+            self._answered.emit(ticket, facts, picture)
 
-    def _save_and_continue(self) -> None:
-        if self._current is None or self._taken is None:
+    def _on_answer(self, ticket: int, facts: ClipFacts, picture: Picture | None) -> None:
+        if ticket != self._ticket or self._current is None:
             return
+        self._timer.stop()
+        if picture is not None:
+            image = picture_image(picture)
+        else:
+            log.warning("no thumbnail for %s: %s", self._current[1].name, facts.problem)
+            image = placeholder(headline(facts), facts.problem)
+        self._save(image, facts)
+
+    def _give_up(self) -> None:
+        if self._current is None:
+            return
+        log.warning("no thumbnail for %s: past its deadline", self._current[1].name)
+        seconds = f"{self.deadline:g}"
+        problem = f"reading this clip took longer than {seconds} s; it may be damaged or slow"
+        self._ticket += 1  # its answer, should it come, is for a clip given up
+        self._save(placeholder("No preview", problem), ClipFacts(problem=problem))
+
+    def _save(self, image: QImage, facts: ClipFacts) -> None:
+        assert self._current is not None
         key, video = self._current
-        image, self._taken = self._taken, None
-        self._player.stop()
-        thumb = image.scaledToHeight(THUMB_HEIGHT, Qt.TransformationMode.SmoothTransformation)
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{video.stem}.jpg"
         writer = QImageWriter(str(path), QByteArray(b"jpg"))
         writer.setQuality(85)
-        if writer.write(thumb):
+        writer.setText(FACTS_KEY, facts.to_text())
+        if writer.write(image):
             self.made.emit(key, str(path))
         else:
             log.warning("could not save the thumbnail %s", path)
         self._next()
-
-    def _on_error(self, _error: QMediaPlayer.Error, text: str) -> None:
-        if self._current is not None:
-            log.warning("no thumbnail for %s: %s", self._current[1].name, text)
-            QTimer.singleShot(0, self._next)
