@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import json
+import logging
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, fields
@@ -31,6 +32,7 @@ from luma_desktop.core.ffmpeg import (
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.media import Decoder, Input, Scaler
 
+log = logging.getLogger(__name__)
 FRAME_SUFFIXES = (".exr", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".dpx")
 _TRANSFERS = {AVCOL_TRC_SMPTE2084: "PQ", AVCOL_TRC_ARIB_STD_B67: "HLG"}
 
@@ -96,6 +98,22 @@ def first_frame(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
     return _from_media(path, max_height)
 
 
+def frames_label(path: Path) -> str:
+    """What a delivery of frames holds ("EXR frames (12)", "EXR frame"); "" for anything
+    else. Cheap (the file's first bytes, an archive's listing): callers may wait on it."""
+    kind = sniff_file(str(path))
+    if kind is EXR:
+        return "EXR frame"
+    if kind is not ZIP:
+        return ""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(FRAME_SUFFIXES)]
+    except (OSError, zipfile.BadZipFile):
+        return "archive"
+    return _frames_label(names) if names else "archive"
+
+
 def probe(path: Path) -> ClipFacts:
     """Whether the clip plays here, and if it is HDR (decodes one frame, tiny scale)."""
     return first_frame(path, 2)[0]
@@ -122,9 +140,10 @@ def _from_media(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
         try:
             picture = _decode_first(source, max_height)
         except FFmpegError as exc:
+            # AV1 here: FFmpeg's AV1 decoder needs AV1 hardware ("Function not implemented").
+            log.info("cannot decode %s: %s", path.name, exc)
             name = facts.codec.upper() or "This"
-            problem = f"{name} video cannot be decoded on this computer ({exc})"
-            return _unplayable(facts, problem), None
+            return _unplayable(facts, f"{name} video cannot be decoded on this computer"), None
         if picture is None:
             return _unplayable(facts, "the file holds no picture"), None
         return facts, picture

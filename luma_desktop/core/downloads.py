@@ -18,6 +18,7 @@ from luma_desktop.api.download import local_file_error
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.formats import sniff_file
 from luma_desktop.api.models import Generation
+from luma_desktop.core.deliveries import place
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
 from luma_desktop.core.policy import PollPolicy
@@ -67,20 +68,14 @@ class DownloadStep:
 
     def _real_name(self, dest: Path) -> Path:
         """The clip under the extension of what it really is (a ProRes ``.mov``, a
-        ``.webm``, an ``.exr`` frame, a ``.zip`` of frames), never a ``.mp4`` label."""
-        real = sniff_file(str(dest)).extension
-        if not real or dest.suffix.lower() == real:
-            return dest
-        target = dest.with_suffix(real)
-        n = 2
-        while target.exists():
-            target = dest.with_name(f"{dest.stem}-{n}{real}")
-            n += 1
+        ``.webm``, an ``.exr`` frame), never a ``.mp4`` label; frames in a zip kept
+        beside the clip as ``<clip>.frames.zip`` (:mod:`.deliveries`)."""
         try:
-            dest.replace(target)
+            target = place(dest)
         except OSError as exc:
-            raise local_file_error(exc, target) from exc
-        self._job = self._ledger.moved(self._job, target)
+            raise local_file_error(exc, dest) from exc
+        if target != dest:
+            self._job = self._ledger.moved(self._job, target)
         return target
 
     async def _fetch(self, dest: Path) -> None:
@@ -149,4 +144,6 @@ def _sidecar(job: JobRecord) -> dict[str, object]:
         "route": job.route or "luma",
         "cost_credits": job.cost_credits,
         "cost_usd": job.cost_usd,
+        # The delivery's real name (a .mov, a .frames.zip): a rebuilt library finds it.
+        "file": Path(job.video_path).name if job.video_path else None,
     }

@@ -80,6 +80,8 @@ def remove_clip_files(video_path: str | None, thumb_path: str | None) -> str | N
         except OSError as exc:
             return f"{video} could not be deleted ({exc.strerror or exc})."
         extras = [video.with_name(video.name + ".part"), video.with_suffix(".json")]
+        # Frames that came with the clip live beside it (core.deliveries.frames_beside).
+        extras.append(video.with_suffix(".frames.zip"))
     if thumb_path:
         extras.append(Path(thumb_path))
     for path in extras:

@@ -12,6 +12,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from luma_desktop.api.formats import EXTENSIONS
 from luma_desktop.api.models import is_valid_generation_id
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS
@@ -36,9 +37,9 @@ def rebuild_library(store: JobStore, folder: Path, base_url: str) -> int:
         return 0
     added = 0
     for sidecar in sorted(folder.glob("*.json")):
-        clip = sidecar.with_suffix(".mp4")
         info = _read(sidecar)
-        if info is None or not clip.is_file():
+        clip = _clip_of(sidecar, info)
+        if info is None or clip is None:
             continue
         try:
             inside(folder, clip)
@@ -58,6 +59,19 @@ def rebuild_library(store: JobStore, folder: Path, base_url: str) -> int:
         except (OutsideFolder, StoreConflict, OSError) as exc:
             log.warning("skipped %s: %s", sidecar.name, exc)
     return added
+
+
+def _clip_of(sidecar: Path, info: dict[str, Any] | None) -> Path | None:
+    """The file a sidecar describes: the one it names (a ``.mov``, ``.webm``, a
+    ``.frames.zip`` of EXR frames), else the first delivery kind found under its name."""
+    named = info.get("file") if info else None
+    candidates = [sidecar.with_suffix(ext) for ext in EXTENSIONS]
+    if isinstance(named, str) and named and "/" not in named and "\\" not in named:
+        candidates.insert(0, sidecar.with_name(named))
+    for clip in candidates:
+        if clip.parent == sidecar.parent and clip.is_file():
+            return clip
+    return None
 
 
 def _read(sidecar: Path) -> dict[str, Any] | None:
@@ -83,6 +97,7 @@ def _read(sidecar: Path) -> dict[str, Any] | None:
             "parents": parents,
             "tokens": tokens if isinstance(tokens, int) else 0,
             "base_url": base_url if isinstance(base_url, str) else None,
+            "file": data.get("file") if isinstance(data.get("file"), str) else None,
         }
     except (OSError, ValueError, KeyError, TypeError) as exc:
         log.warning("skipped sidecar %s: %s", sidecar.name, type(exc).__name__)

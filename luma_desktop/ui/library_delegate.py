@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.studio.job_model import JobRole
+from luma_desktop.studio.thumbnails import facts_of
 from luma_desktop.ui.item_delegate import ItemDelegate
 from luma_desktop.ui.job_delegate import status_color
 
@@ -31,6 +32,8 @@ _PAD = 4
 # 192×108: the ThumbnailCache's size, so a 16:9 thumbnail is drawn 1:1, never rescaled.
 _THUMB = QSize(GRID.width() - 2 * (_GAP + _PAD), 108)
 _DOT = 9
+HDR_BADGE = QColor(245, 190, 40)  # amber: readable over any picture
+FRAMES_BADGE = QColor(120, 200, 230)  # light blue, also readable over any picture
 _PIXMAP_CACHE = 600  # a few screens of tiles; QImage→QPixmap is the costly step
 
 
@@ -64,8 +67,12 @@ class LibraryDelegate(ItemDelegate):
             self._paint_state(painter, thumb, state, status_color(status, palette))
         if status is not JobStatus.READY:
             self._paint_dot(painter, thumb, status_color(status, palette))
-        if isinstance(job, JobRecord) and is_hdr(job):
+        facts = facts_of(image) if isinstance(image, QImage) else None
+        # Asked for in HDR, or found HDR in the stream (PQ/HLG) when the thumbnail was made.
+        if isinstance(job, JobRecord) and (is_hdr(job) or (facts is not None and facts.hdr)):
             self._paint_badge(painter, thumb, "HDR")
+        if facts is not None and facts.frames:  # "EXR frames (12)": not a clip to play
+            self._paint_badge(painter, thumb, facts.frames, FRAMES_BADGE)
 
         text = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), 0)
         text.setBottom(rect.bottom() - _PAD)
@@ -124,8 +131,9 @@ class LibraryDelegate(ItemDelegate):
         painter.drawEllipse(box.right() - _DOT - 5, box.top() + 5, _DOT, _DOT)
 
     @staticmethod
-    def _paint_badge(painter: QPainter, box: QRect, text: str) -> None:
-        """A small label in the thumbnail's top-left corner (the state dot is top-right)."""
+    def _paint_badge(painter: QPainter, box: QRect, text: str, colour: QColor = HDR_BADGE) -> None:
+        """A small label in a corner of the thumbnail (the state dot is top-right):
+        top-left for HDR, bottom-left in ``FRAMES_BADGE`` for what frames are."""
         small = QFont(painter.font())
         small.setBold(True)
         small.setPointSizeF(max(small.pointSizeF() * 0.75, 6.0))
@@ -133,8 +141,10 @@ class LibraryDelegate(ItemDelegate):
         metrics = painter.fontMetrics()
         badge = QRect(box.left() + 5, box.top() + 5, metrics.horizontalAdvance(text) + 8, 0)
         badge.setHeight(metrics.height())
+        if colour == FRAMES_BADGE:
+            badge.moveBottom(box.bottom() - 5)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(245, 190, 40))  # amber: readable over any picture
+        painter.setBrush(colour)
         painter.drawRoundedRect(badge, 3, 3)
         painter.setPen(QColor(20, 20, 20))
         painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)

@@ -29,6 +29,7 @@ from luma_desktop.studio.job_model import video_exists
 from luma_desktop.studio.library_model import LibraryModel, short_id
 from luma_desktop.ui.library_grid import LibraryGrid
 from luma_desktop.ui.lineage_strip import LineageStrip
+from luma_desktop.ui.player_notice import add_openers
 from luma_desktop.ui.remake import add_remakes, ask_modify_prompt
 
 _S = JobStatus
@@ -313,6 +314,7 @@ class LibraryPanel(QWidget):
         ok = one is not None and _extendable(one)
         playable = one is not None and one.status is JobStatus.READY and video_exists(one)
         add("Play", playable, lambda: self.play_requested.emit(one))
+        add_openers(menu, Path(one.video_path) if one and one.video_path else None)
         add("Extend forward", ok, lambda: self.extend_requested.emit(one, "forward"))
         add("Extend backward", ok, lambda: self.extend_requested.emit(one, "backward"))
         pair = jobs if len(jobs) == 2 and all(_extendable(j) for j in jobs) else []

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 from luma_desktop.ui.drops import dropped_image
 from luma_desktop.ui.fullscreen import FullScreenHome
 from luma_desktop.ui.player_controls import PlayerControls
+from luma_desktop.ui.player_notice import ClipChecks
 from luma_desktop.ui.player_screen import PlayerScreen
 from luma_desktop.ui.shuttle import Shuttle
 
@@ -60,9 +61,12 @@ class PlayerWidget(QWidget):
         self._screen = PlayerScreen(self._video)
         self._screen.area.customContextMenuRequested.connect(self._show_context_menu)
         self._build_controls()
+        # Frames, undecodable streams (AV1) and HDR without tone mapping, said plainly.
+        self.checks = ClipChecks(self, self._refuse, lambda: self.video_sink().rhi() is not None)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._screen, 1)
+        layout.addWidget(self.checks.bar)
         layout.addLayout(self._controls)
 
         self._connect_media()
@@ -138,10 +142,14 @@ class PlayerWidget(QWidget):
         self._last_frame = QVideoFrame()
         self._shuttle.halt()
         self.set_loop(loop)
+        self.checks.forget()
         if not path.is_file():
             # Say it plainly rather than pass on the backend's "Could not open file".
             self.media_player.setSource(QUrl())
             self._show_error(f"This clip cannot be played: {path.name} is missing.")
+            return
+        if not self.checks.check(path):
+            self.media_player.setSource(QUrl())
             return
         self.media_player.setSource(QUrl.fromLocalFile(str(path)))
         self._screen.show_video()
@@ -161,6 +169,7 @@ class PlayerWidget(QWidget):
         self.media_player.setSource(QUrl())
         self._shuttle.halt()
         self._path = None
+        self.checks.forget()
         self._last_frame = QVideoFrame()
         self._screen.show_empty()
         self._set_enabled_controls(False)
@@ -339,10 +348,18 @@ class PlayerWidget(QWidget):
         else:
             self._screen.show_fitted()
 
-    def _show_error(self, text: str) -> None:
+    def _show_error(
+        self, text: str, action_text: str = "", action: Callable[[], object] | None = None
+    ) -> None:
         self._reset_time()
-        self._screen.show_error(text)
+        self._screen.show_error(text, action_text, action)
         self._set_enabled_controls(False)
+
+    def _refuse(self, text: str, action_text: str, action: Callable[[], object]) -> None:
+        """A clip that cannot play here: no black picture, the reason and what to do."""
+        self.media_player.stop()
+        self.media_player.setSource(QUrl())
+        self._show_error(text, action_text, action)
 
     def _reset_time(self) -> None:
         self._controls.reset_time()
@@ -379,5 +396,7 @@ class PlayerWidget(QWidget):
             self.video_sink().setVideoFrame(self._last_frame)
 
     def _on_error(self, _error: QMediaPlayer.Error, message: str) -> None:
+        if self.checks.refused:
+            return  # already said why, more plainly than the backend can
         detail = message.strip() or "the file is damaged or in a format this computer cannot read"
         self._show_error(f"This clip cannot be played: {detail}")

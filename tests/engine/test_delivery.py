@@ -5,6 +5,7 @@ must be, and never downloaded again in a loop."""
 from __future__ import annotations
 
 import io
+import json
 import subprocess
 import zipfile
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from luma_desktop.api.formats import EXR, MKV, MOV, MP4, UNUSABLE, WEBM, ZIP, Delivery, sniff
 from luma_desktop.core.jobs import JobStatus
+from luma_desktop.core.recovery import rebuild_library
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
@@ -115,3 +117,70 @@ async def test_an_unusable_delivery_is_refused_once_in_plain_words(
     assert "<!doctype" in (job.error_message or "")
     assert sim.counts["video"] == 1  # refused, not fetched again
     assert not list(Path(job.video_path or "/nonexistent").parent.glob("*.part"))
+
+
+# -- frames kept beside the clip ------------------------------------------------------------
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def exr_frames(deliveries: dict[str, tuple[bytes, Delivery]]) -> dict[str, bytes]:
+    frame = deliveries["exr frame"][0]
+    return {f"exr/{i:04d}.exr": frame for i in range(3)}
+
+
+async def test_frames_only_are_kept_as_frames_and_found_again_from_their_sidecar(
+    exr_frames: dict[str, bytes],
+    sim: SimServer,
+    make_engine: EngineFactory,
+    store: JobStore,
+    tmp_path: Path,
+) -> None:
+    sim.faults.delivery_bytes = _zip(exr_frames)
+    job = await make_engine(sim).generate(GenerationRequest("an hdr sunrise", model="ray-3.2"))
+    assert job.status is JobStatus.READY, job.error_message
+    frames = Path(job.video_path or "")
+    assert frames.name.endswith(".frames.zip")
+    assert not frames.with_name(frames.name.removesuffix(".frames.zip") + ".mp4").exists()
+    sidecar = json.loads(frames.with_suffix(".json").read_text())
+    assert sidecar["file"] == frames.name
+    # A damaged store: the library comes back from the sidecars, frames included.
+    fresh = JobStore(tmp_path / "fresh.sqlite3")
+    assert rebuild_library(fresh, frames.parent, sim.base_url) == 1
+    (found,) = fresh.with_status(JobStatus.READY)
+    assert found.video_path == str(frames)
+    fresh.close()
+
+
+async def test_a_video_and_frames_in_one_zip_give_the_clip_with_its_frames_beside(
+    deliveries: dict[str, tuple[bytes, Delivery]],
+    exr_frames: dict[str, bytes],
+    sim: SimServer,
+    make_engine: EngineFactory,
+    store: JobStore,
+    tmp_path: Path,
+) -> None:
+    video = deliveries["h264 mp4"][0]
+    sim.faults.delivery_bytes = _zip({**exr_frames, "movie/clip.mp4": video})
+    engine = make_engine(sim)
+    job = await engine.generate(GenerationRequest("an hdr sunrise", model="ray-3.2"))
+    assert job.status is JobStatus.READY, job.error_message
+    clip = Path(job.video_path or "")
+    assert clip.suffix == ".mp4"
+    assert clip.read_bytes() == video  # the clip plays: the video taken out of the archive
+    beside = clip.with_suffix(".frames.zip")
+    assert sorted(zipfile.ZipFile(beside).namelist())[:3] == sorted(exr_frames)
+    fresh = JobStore(tmp_path / "fresh.sqlite3")
+    assert rebuild_library(fresh, clip.parent, sim.base_url) == 1
+    assert fresh.with_status(JobStatus.READY)[0].video_path == str(clip)
+    fresh.close()
+    assert engine.delete(job.local_id) is None
+    assert not clip.exists()
+    assert not beside.exists()  # deleting the clip takes its frames too

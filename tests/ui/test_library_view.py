@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +22,11 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.store import JobStore
 from luma_desktop.studio.library_model import LibraryModel, short_id
+from luma_desktop.studio.thumbnails import ThumbnailMaker, facts_of, headline
 from luma_desktop.ui.drops import dropped_link
+from luma_desktop.ui.library_delegate import FRAMES_BADGE
 from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel
+from tests.encodes import AV1, EXR_FRAME, encode
 
 BASE = "http://127.0.0.1:9"
 
@@ -222,6 +226,7 @@ def test_menu_for_one_ready_clip(lib: Library) -> None:
     menu = lib.panel.menu_for([job])
     assert enabled(menu) == {
         "Play",
+        "Open in system player",
         "Extend forward",
         "Extend backward",
         "Another take",
@@ -600,3 +605,81 @@ def test_ten_thousand_clips(lib: Library) -> None:
     lib.panel.view.scrollToBottom()
     assert not lib.panel.view.grab().isNull()
     print(f"reload + two paints of 10,000 clips: {time.perf_counter() - started:.3f} s")
+
+
+# -- deliveries that cannot play here ----------------------------------------------------
+
+
+def test_an_av1_clip_says_it_cannot_play_here_on_its_tile(
+    lib: Library, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Decoded (not guessed from its name): its thumbnail is a plain "Can't play here"
+    picture, and the tile's menu opens it in the system player."""
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr("luma_desktop.ui.player_notice.QDesktopServices.openUrl", open_url)
+    job = lib.add(prompt="an av1 delivery")
+    clip = encode(lib.folder, *AV1)
+    maker = ThumbnailMaker(tmp_path / "thumbs", deadline=5.0)
+    with qtbot.waitSignal(maker.made, timeout=10_000) as made:
+        maker.request(job.local_id, clip)
+    job = lib.store.update(job.local_id, video_path=str(clip), thumb_path=str(made.args[1]))
+    lib.panel.reload()
+    index = lib.index(job)
+    qtbot.waitUntil(lambda: isinstance(index.data(Qt.ItemDataRole.DecorationRole), QImage))
+    facts = facts_of(index.data(Qt.ItemDataRole.DecorationRole))
+    assert facts is not None
+    assert not facts.playable
+    assert headline(facts) == "Can't play here"
+    assert "AV1" in facts.problem
+    assert not lib.panel.view.grab().isNull()  # the tile paints with it
+    system = action(lib.panel.menu_for([job]), "Open in system player")
+    assert system.isEnabled()
+    system.trigger()
+    assert opened == [str(clip)]
+
+
+def test_a_delivery_of_frames_says_what_it_is_on_its_tile(
+    lib: Library, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only frames came: the first EXR frame is the thumbnail, the tile says "EXR frames
+    (3)" (a badge) and its menu opens their folder."""
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr("luma_desktop.ui.player_notice.QDesktopServices.openUrl", open_url)
+    job = lib.add(prompt="frames only")
+    exr = encode(tmp_path, *EXR_FRAME)
+    frames = lib.folder / "sunrise.frames.zip"
+    with zipfile.ZipFile(frames, "w") as archive:
+        for i in range(3):
+            archive.write(exr, f"exr/{i:04d}.exr")
+    maker = ThumbnailMaker(tmp_path / "thumbs", deadline=5.0)
+    with qtbot.waitSignal(maker.made, timeout=10_000) as made:
+        maker.request(job.local_id, frames)
+    job = lib.store.update(job.local_id, video_path=str(frames), thumb_path=str(made.args[1]))
+    lib.panel.reload()
+    index = lib.index(job)
+    qtbot.waitUntil(lambda: isinstance(index.data(Qt.ItemDataRole.DecorationRole), QImage))
+    image = index.data(Qt.ItemDataRole.DecorationRole)
+    facts = facts_of(image)
+    assert facts is not None
+    assert facts.frames == "EXR frames (3)"
+    assert image.width() == 64  # the first frame itself, not a placeholder
+    lib.laid_out(job)
+    view = lib.panel.view
+    tile = view.viewport().grab(view.visualRect(index)).toImage()
+    badge = [(x, y) for x in range(tile.width()) for y in range(tile.height())
+             if tile.pixelColor(x, y) == FRAMES_BADGE]  # fmt: skip
+    assert badge  # painted on the tile
+    menu = lib.panel.menu_for([job])
+    assert "Open in system player" not in items(menu)
+    action(menu, "Open folder (EXR frames (3))").trigger()
+    assert opened == [str(lib.folder)]
