@@ -225,3 +225,26 @@ def _frames_label(names: list[str]) -> str:
     common = max(set(suffixes), key=suffixes.count)
     kind = "JPEG" if common in ("jpg", "jpeg") else common.upper()
     return f"{kind} frames ({len(names)})"
+
+
+def frame_at(path: Path, index: int) -> Picture | None:
+    """Frame number ``index`` (the last one if the clip is shorter) at full size, decoded
+    in software: without a GPU path Qt cannot turn a 10-bit frame into an image, so the
+    player's "As first/As last" asks here. Blocking: callers use a thread."""
+    source = Input(path)
+    try:
+        info = source.info()
+        decoder = Decoder(source)
+        scaler = Scaler(info.width, info.height, "rgb24")
+        try:
+            converted = 0
+            for n, decoded in enumerate(decoder.frames()):
+                converted = scaler.convert(decoded)  # the scaler's own frame: kept
+                if n >= index:
+                    break
+            return _packed(converted, info.width, info.height) if converted else None
+        finally:
+            scaler.close()
+            decoder.close()
+    finally:
+        source.close()

@@ -63,6 +63,7 @@ class PlayerWidget(QWidget):
         self._build_controls()
         # Frames, undecodable streams (AV1) and HDR without tone mapping, said plainly.
         self.checks = ClipChecks(self, self._refuse, lambda: self.video_sink().rhi() is not None)
+        self.checks.frames.grabbed.connect(self.frame_requested.emit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self._screen, 1)
@@ -272,7 +273,7 @@ class PlayerWidget(QWidget):
         playing = self.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
         menu.addAction("Pause" if playing else "Play", self.toggle_play)
         menu.addSeparator()
-        has_frame = self.current_frame() is not None
+        has_frame = self.current_frame() is not None or self.checks.can_grab(self._path)
         for text, kind in (("first", "frame0"), ("last", "frame1")):
             action = menu.addAction(f"Use this frame as {text} frame")
             action.triggered.connect(lambda _=False, k=kind: self._request_frame(k))
@@ -314,6 +315,10 @@ class PlayerWidget(QWidget):
         image = self.current_frame()
         if image is not None:
             self.frame_requested.emit(image, kind)
+        elif self._path is not None and self.checks.can_grab(self._path):
+            # No GPU path: Qt has no image of a 10-bit frame; decode it in software.
+            index = round(self.media_player.position() * self._frame_rate() / 1000)
+            self.checks.frames.grab(self._path, index, kind)
 
     def _frame_rate(self) -> float:
         value = self.media_player.metaData().value(QMediaMetaData.Key.VideoFrameRate)

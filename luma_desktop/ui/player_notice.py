@@ -18,7 +18,13 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
-from luma_desktop.studio.clip_probe import ClipFacts, ClipProbe, frames_beside, frames_label
+from luma_desktop.studio.clip_probe import (
+    ClipFacts,
+    ClipProbe,
+    FrameGrab,
+    frames_beside,
+    frames_label,
+)
 
 SYSTEM_PLAYER = "Open in system player"
 OPEN_FOLDER = "Open folder"
@@ -78,6 +84,7 @@ class ClipChecks:
         self._tone_maps = tone_maps
         self._probe = ClipProbe(owner)
         self._probe.answered.connect(self._on_answer)
+        self.frames = FrameGrab(owner)  # "As first/As last" where Qt gives no image
         self._path: Path | None = None
         self.refused = False
 
@@ -96,8 +103,13 @@ class ClipChecks:
         self._probe.ask(path)
         return True
 
+    def can_grab(self, path: Path | None) -> bool:
+        """A frame of ``path`` can be decoded in software (a loaded clip, not refused)."""
+        return path is not None and not self.refused and path.is_file()
+
     def forget(self) -> None:
         self._probe.cancel()
+        self.frames.cancel()
         self._path = None
         self.refused = False
         self.bar.clear()

@@ -16,7 +16,7 @@ from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.ui.player import PlayerWidget
-from tests.encodes import AV1, EXR_FRAME, HDR10, HLG, SDR, encode
+from tests.encodes import AV1, EXR_FRAME, HDR10, HLG, SDR, TEN_BIT, encode
 
 TIMEOUT_MS = 10_000
 
@@ -25,7 +25,8 @@ TIMEOUT_MS = 10_000
 def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("deliveries")
     made = {name: encode(folder, *spec) for name, spec in {
-        "av1": AV1, "hdr10": HDR10, "hlg": HLG, "sdr": SDR, "exr": EXR_FRAME}.items()}  # fmt: skip
+        "av1": AV1, "hdr10": HDR10, "hlg": HLG, "sdr": SDR, "exr": EXR_FRAME,
+        "hevc10": TEN_BIT["hevc main 10"]}.items()}  # fmt: skip
     frames = folder / "clip.frames.zip"
     with zipfile.ZipFile(frames, "w") as archive:
         for i in range(3):
@@ -108,3 +109,19 @@ def test_frames_are_refused_with_open_folder(
     assert player._screen.error_button.text() == "Open folder"
     qtbot.mouseClick(player._screen.error_button, Qt.MouseButton.LeftButton)
     assert opened == [str(clips[name].parent)]
+
+
+def test_as_first_takes_a_10_bit_frame_that_qt_gives_no_image_of(
+    player: PlayerWidget, clips: dict[str, Path], qtbot: QtBot
+) -> None:
+    """Offscreen (no GPU path) Qt's toImage() is null for 10-bit frames: the frame is
+    decoded in software instead, at the player's position, full size."""
+    player.play_file(clips["hevc10"], autoplay=False)
+    qtbot.waitUntil(lambda: player.video_sink().videoFrame().isValid(), timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(player.frame_requested, timeout=TIMEOUT_MS) as taken:
+        qtbot.mouseClick(player._buttons["frame1"], Qt.MouseButton.LeftButton)
+    image, kind = taken.args
+    assert kind == "frame1"
+    assert (image.width(), image.height()) == (64, 36)
+    colours = {image.pixel(x, y) for x in range(0, 64, 4) for y in range(36)}
+    assert len(colours) > 20  # testsrc2's bars, not a blank frame
