@@ -23,6 +23,8 @@ LOGS_ROUTE = "/v2/logs"
 LOGS_PER_MINUTE = 200
 LOG_PAGE = 100
 LOG_PAGES = 5  # rows of the last 500 requests of the key: a lost create is recent
+LOG_PERIOD = "24h"  # the widest period the lookups ask for
+LOG_PERIOD_SECONDS = 24 * 3600  # a create older than this is not in what they read
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ class Account:
         )
 
     async def find_request(
-        self, client_request_id: str, models: Sequence[str] = (), period: str = "24h"
+        self, client_request_id: str, models: Sequence[str] = (), period: str = LOG_PERIOD
     ) -> LogRow | None:
         """The log row of the request that carried ``client_request_id``, or None.
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from luma_desktop.api.account import Account, Balance
+from luma_desktop.api.account import LOG_PERIOD_SECONDS, Account, Balance
 from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
@@ -32,6 +32,7 @@ from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
 from luma_desktop.core.naming import OutsideFolder, clip_path, remove_clip_files
 from luma_desktop.core.policy import Pacer, PollPolicy
 from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.route_memory import RouteMemory, memory_path
 from luma_desktop.core.routing import RouteBook, RouteClient, job_route
 from luma_desktop.core.schedule import UnifiedSchedule, expected_seconds
 from luma_desktop.core.store import JobStore, StoreConflict
@@ -72,7 +73,10 @@ class JobEngine:
         self._aliases: dict[str, str] = {}
         self._route_clients: dict[tuple[str, Route], RouteClient] = {}
         self._accounts: dict[str, Account] = {}
-        self.routes = RouteBook(route_choice)
+        # What Automatic learnt of each gateway, kept beside the store across restarts.
+        self.routes = RouteBook(
+            route_choice, RouteMemory(memory_path(store.path), wall=self.policy.wall)
+        )
         self._listeners: list[Listener] = []
         self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
         self._early_noticed = False
@@ -216,18 +220,30 @@ class JobEngine:
             self.emit(JobEvent.changed(job))
         return self.store.with_status(*(s for s in JobStatus if s.active))
 
+    def lost_creates(self) -> list[JobRecord]:
+        """``unknown`` jobs (a create whose answer was lost, in this session or an
+        earlier one) recent enough for the gateway's request log to know them."""
+        since = self.policy.wall() - LOG_PERIOD_SECONDS
+        return [j for j in self.store.with_status(JobStatus.UNKNOWN) if j.created_at >= since]
+
     async def resume_all(self) -> list[JobRecord]:
-        """Every unfinished job, staggered, a few at a time."""
-        return await self.resume(self.prepare_resume())
+        """Every unfinished job, staggered, a few at a time; lost creates looked up."""
+        active = self.prepare_resume()
+        return await self.resume([*active, *self.lost_creates()])
 
     async def resume(self, jobs: list[JobRecord]) -> list[JobRecord]:
         """Track ``jobs`` (from :meth:`prepare_resume`), staggered, a few at a time: the
-        one resume of both faces (the CLI awaits it, the studio runs it as a task)."""
+        one resume of both faces (the CLI awaits it, the studio runs it as a task).
+        An ``unknown`` one (from :meth:`lost_creates`) is looked up in the gateway's
+        request log first, as within a session: adopted with no second create, or
+        "not taken", or left unknown."""
         gate = asyncio.Semaphore(self.policy.max_resumes_at_once)
 
         async def resume(index: int, job: JobRecord) -> JobRecord:
             await self.policy.sleep(index * self.policy.resume_stagger)
             async with gate:
+                if job.status is JobStatus.UNKNOWN:
+                    return await self.resolve_unknown(job.local_id)
                 return await self.track(job.local_id)
 
         return list(await asyncio.gather(*(resume(i, j) for i, j in enumerate(jobs))))

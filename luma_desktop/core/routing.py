@@ -3,9 +3,10 @@
 Automatic (the default) sends to the unified route, the one the gateway documents
 today. A create answered 404 or 405 there means the route does not exist on that
 gateway (nothing was created): the same request goes to the Luma route, and the
-gateway address is remembered so later requests go there directly (for the life
-of the engine; a restart checks again). A model only one route serves goes there
-(ray-1-6: the Luma route; Ray 3.2: the unified route, no fallback).
+gateway address is remembered so later requests go there directly, across restarts
+(:mod:`.route_memory`: forgotten after a week, or when the artist changes the route
+setting). A model only one route serves goes there (ray-1-6: the Luma route; Ray
+3.2: the unified route, no fallback).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from luma_desktop.api.models import Generation, State
 from luma_desktop.api.unified import UnifiedRoute
 from luma_desktop.core.catalogue import Route, RouteChoice
 from luma_desktop.core.request import GenerationRequest
+from luma_desktop.core.route_memory import RouteMemory
 
 ROUTE_MISSING = frozenset({404, 405})
 
@@ -54,9 +56,23 @@ def job_route(value: str | None) -> Route:
 class RouteBook:
     """The route choice, and the gateways found without a unified route."""
 
-    def __init__(self, choice: RouteChoice | str = RouteChoice.AUTO) -> None:
-        self.choice = RouteChoice(choice)
-        self._no_unified: set[str] = set()
+    def __init__(
+        self, choice: RouteChoice | str = RouteChoice.AUTO, memory: RouteMemory | None = None
+    ) -> None:
+        self._choice_value = RouteChoice(choice)
+        self.memory = memory or RouteMemory()
+
+    @property
+    def choice(self) -> RouteChoice:
+        return self._choice_value
+
+    @choice.setter
+    def choice(self, value: RouteChoice | str) -> None:
+        """The artist's setting; a change forgets what was learnt (look again)."""
+        value = RouteChoice(value)
+        if value is not self._choice_value:
+            self.memory.forget()
+        self._choice_value = value
 
     def _choice(self, request: GenerationRequest) -> RouteChoice:
         return RouteChoice(request.route) if request.route else self.choice
@@ -66,7 +82,7 @@ class RouteBook:
         choice = self._choice(request)
         spec = request.spec
         if choice is RouteChoice.AUTO:
-            if spec.served_on(Route.UNIFIED) and base_url not in self._no_unified:
+            if spec.served_on(Route.UNIFIED) and not self.memory.missing(base_url):
                 return Route.UNIFIED
             return Route.LUMA if spec.served_on(Route.LUMA) else Route.UNIFIED
         return Route(choice.value)
@@ -79,8 +95,8 @@ class RouteBook:
             return None
         if self._choice(request) is not RouteChoice.AUTO:
             return None
-        self._no_unified.add(base_url)
+        self.memory.remember(base_url)
         return Route.LUMA if request.spec.served_on(Route.LUMA) else None
 
     def unified_missing(self, base_url: str) -> bool:
-        return base_url in self._no_unified
+        return self.memory.missing(base_url)

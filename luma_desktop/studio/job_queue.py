@@ -75,7 +75,8 @@ class JobQueue(QObject):
 
     def load(self) -> None:
         """Show recent jobs and every unfinished one; resume the unfinished through the
-        engine's own resume (staggered, a few at a time), the one the CLI runs too."""
+        engine's own resume (staggered, a few at a time), the one the CLI runs too, lost
+        creates of earlier sessions looked up in the gateway's request log."""
         store = self.engine.store
         active = self.engine.prepare_resume()
         for job in reversed(store.recent(SHOWN_AT_START)):
@@ -84,10 +85,13 @@ class JobQueue(QObject):
                 self._want_thumbnail(job)
         for job in [*store.with_status(JobStatus.UNKNOWN), *active]:
             self.model.upsert(job)
-        # Unanswered requests from an earlier session: each explained once, in turn.
+        # Unanswered requests from an earlier session: each explained once, in turn,
+        # and looked up in the gateway's request log as within a session (adopted, "not
+        # taken", or left unknown).
         for job in store.with_status(JobStatus.UNKNOWN):
             self._explain(job)
-        self._tasks.spawn(self.engine.resume(active), name="resume")
+        lost = self.engine.lost_creates()
+        self._tasks.spawn(self.engine.resume([*active, *lost]), name="resume")
 
     # -- what buttons call ---------------------------------------------------------------
 
