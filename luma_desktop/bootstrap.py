@@ -75,6 +75,10 @@ def _follow_settings(engine: JobEngine, prefs: Preferences, data: Path, pinned: 
         engine.base_url = prefs.base_url
     engine.library = Path(prefs.download_dir) if prefs.download_dir else paths.library_dir(data)
     engine.limits = prefs.limits()
+    _follow_route(engine, prefs)
+
+
+def _follow_route(engine: JobEngine, prefs: Preferences) -> None:
     engine.routes.choice = RouteChoice(prefs.route)
 
 
@@ -167,6 +171,8 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
         if not demo:
             pinned = options.base_url is not None  # a --base-url wins over Settings
             settings.changed.connect(lambda prefs: _follow_settings(engine, prefs, data, pinned))
+        else:  # the demo keeps its gateway and folder; its simulator serves both routes
+            settings.changed.connect(lambda prefs: _follow_route(engine, prefs))
         errors = ErrorHub(root)
         tasks = TaskGroup(on_error=errors.report_exception)
         queue = JobQueue(engine, tasks, errors, ThumbnailMaker(data / "thumbnails"), root)

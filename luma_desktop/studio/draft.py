@@ -21,6 +21,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from luma_desktop.core.catalogue import GenType
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.paths import ensure_private_dir
 from luma_desktop.core.request import (
@@ -52,6 +53,9 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "duration": DURATIONS,
 }
 FLAGS = ("loop", "hdr", "exr")  # hdr/exr: where the catalogue allows them
+# Modify / reframe (Ray 3.2): the generation type and the source clip (id or link).
+REMAKE = ("type", "video")
+_TYPES = tuple(t.value for t in GenType)
 _REQUEST_FIELDS = frozenset(f.name for f in fields(GenerationRequest))
 Parameters = Mapping[str, object]
 
@@ -83,6 +87,8 @@ class Draft(QObject):
             "loop": False,
             "hdr": False,
             "exr": False,
+            "type": GenType.VIDEO.value,
+            "video": None,
         }
         self._parameters = dict(self._defaults)
         self._save_timer = QTimer(self)
@@ -169,7 +175,7 @@ class Draft(QObject):
         Inline images are not put back: the model takes files, links and clip ids, and a
         slot left holding some other image would silently change the shot."""
         self._prompt = request.prompt
-        for name in (*CHOICES, *FLAGS):
+        for name in (*CHOICES, *FLAGS, *REMAKE):
             self._parameters[name] = _checked(name, getattr(request, name), self._defaults[name])
         _fill(self.frame0, request.frame0, self._find, self.model)
         _fill(self.frame1, request.frame1, self._find, self.model)
@@ -183,13 +189,27 @@ class Draft(QObject):
         value = self._parameters.get("model")
         return value if isinstance(value, str) else None
 
+    @property
+    def remaking(self) -> bool:
+        """Modifying or reframing a clip, not making a new one."""
+        return self._parameters.get("type") != GenType.VIDEO.value
+
+    def new_clip(self) -> None:
+        """Back from modify/reframe to making a new clip (the prompt stays)."""
+        if self.remaking or self._parameters.get("video"):
+            self._parameters.update(type=GenType.VIDEO.value, video=None)
+            self._reloaded()
+
     def extend(self, job: JobRecord, direction: Direction) -> None:
+        self.new_clip()
         extension.extend(self.frame0, self.frame1, job, direction, self.model)
 
     def bridge(self, a: JobRecord, b: JobRecord) -> None:
+        self.new_clip()
         extension.bridge(self.frame0, self.frame1, a, b, self.model)
 
     def extend_to_image(self, job: JobRecord, image: str, prepend: bool) -> None:
+        self.new_clip()
         extension.extend_to_image(self.frame0, self.frame1, job, image, prepend, self.model)
 
     def _refit(self) -> None:
@@ -252,6 +272,10 @@ class Draft(QObject):
 def _checked(name: str, value: object, fallback: object) -> object:
     if name in FLAGS:
         return bool(value)
+    if name == "type":
+        return value if value in _TYPES else fallback
+    if name == "video":
+        return value if isinstance(value, str) and value else None
     if name in CHOICES:
         if value in (None, "") and name in ("resolution", "duration"):
             return None

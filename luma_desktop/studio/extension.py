@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from PySide6.QtGui import QImage
 
-from luma_desktop.core.catalogue import model_named
+from luma_desktop.core.catalogue import GenType, model_named
 from luma_desktop.core.continuation import End, by_frame, describe
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
@@ -34,6 +34,17 @@ def _preview(job: JobRecord) -> QImage | None:
         return None
     image = QImage(job.thumb_path)
     return None if image.isNull() else image
+
+
+def _remake_note(request: GenerationRequest, find: Finder) -> str:
+    """Modify / reframe: which clip, into what."""
+    video = request.video or ""
+    job = find(video) if video else None
+    clip = f"clip “{_excerpt(job.prompt)}”" if job else "the clip at the link"
+    label = request.spec.label
+    if request.type == GenType.REFRAME.value:
+        return f"{label} reframes {clip} to {request.aspect_ratio or 'another aspect ratio'}"
+    return f"{label} modifies {clip} as the prompt describes"
 
 
 def _excerpt(prompt: str) -> str:
@@ -112,6 +123,8 @@ def extend_to_image(
 
 def note(request: GenerationRequest, find: Finder) -> str:
     """What the slots make of the next clip, in words (empty for a plain generation)."""
+    if request.type != GenType.VIDEO.value:
+        return _remake_note(request, find)
     first, last = request.frame0, request.frame1
 
     def name(frame: GenerationKeyframe) -> str:

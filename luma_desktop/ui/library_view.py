@@ -30,7 +30,7 @@ from luma_desktop.studio.library_model import LibraryModel, short_id
 from luma_desktop.ui.library_grid import LibraryGrid
 from luma_desktop.ui.lineage_strip import LineageStrip
 from luma_desktop.ui.player_notice import add_openers
-from luma_desktop.ui.remake import add_remakes, ask_modify_prompt
+from luma_desktop.ui.remake import add_remakes
 
 _S = JobStatus
 # (label, statuses shown, tooltip); an empty tuple means every status.
@@ -85,7 +85,7 @@ class LibraryPanel(QWidget):
     play_chain_requested = Signal(list)  # list[JobRecord], ready clips in play order
     export_requested = Signal(list)  # list[JobRecord]: one clip, or a chain in play order
     another_take_requested = Signal(object)  # JobRecord whose request runs once more
-    remake_requested = Signal(object)  # GenerationRequest: a clip modified or reframed
+    remake_requested = Signal(object)  # GenerationRequest: modify or reframe, for the draft
     compare_requested = Signal(list)  # list[JobRecord]: a group's takes
     rate_requested = Signal(list, int)  # (list[JobRecord], stars 0-5)
     deleted = Signal(object)  # the JobRecord deleted
@@ -329,7 +329,7 @@ class LibraryPanel(QWidget):
             lambda: self.another_take_requested.emit(one))  # fmt: skip
         text = f"Compare takes ({len(takes)})…" if len(takes) > 1 else "Compare takes…"
         add(text, len(takes) > 1, lambda: self.compare_requested.emit(takes), "Compare takes…")
-        add_remakes(menu, one, self.ask_modify_prompt, self.remake_requested.emit)
+        add_remakes(menu, one, self.remake_requested.emit)
         add("Export…", playable, lambda: self.export_requested.emit([one]))
         add("Export chain…", len(chain) > 1, lambda: self.export_requested.emit(chain))
         menu.addSeparator()
@@ -393,9 +393,6 @@ class LibraryPanel(QWidget):
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
         answer = QMessageBox.question(self, title, text, buttons, QMessageBox.StandardButton.No)
         return answer == QMessageBox.StandardButton.Yes
-
-    def ask_modify_prompt(self, job: JobRecord) -> str | None:
-        return ask_modify_prompt(self, job)
 
     def inform(self, title: str, text: str) -> None:
         QMessageBox.information(self, title, text)

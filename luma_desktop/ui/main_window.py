@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         library.play_chain_requested.connect(self.play_chain)
         library.export_requested.connect(self.export_clips)
         library.another_take_requested.connect(self.another_take)
-        library.remake_requested.connect(self.send_one)
+        library.remake_requested.connect(self.remake)
         library.compare_requested.connect(self.compare)
         library.rate_requested.connect(self._rate)
         library.takes_of = self.desk.takes_of
@@ -407,6 +407,11 @@ class MainWindow(QMainWindow):
 
     def reuse(self, job: JobRecord) -> None:
         self.studio.draft.reuse(job)
+        self.prompt_panel.focus_prompt()
+
+    def remake(self, request: GenerationRequest) -> None:
+        """Modify… / Reframe: into the draft; Generate sends it like any clip."""
+        self.studio.draft.load(request)
         self.prompt_panel.focus_prompt()
 
     def _use_frame(self, image: QImage, frame: str) -> None:

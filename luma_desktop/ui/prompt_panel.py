@@ -167,6 +167,10 @@ class PromptPanel(QWidget):
         self.extension_label.setTextFormat(Qt.TextFormat.PlainText)
         self.extension_label.setToolTip("This generation continues or leads into a clip")
         self.extension_label.hide()
+        # Modify / reframe loaded from the library: a way back to making a new clip.
+        self.new_clip_button = QPushButton("Make a new clip instead", self)
+        self.new_clip_button.setToolTip("Stop modifying or reframing the clip; the prompt stays")
+        self.new_clip_button.hide()
         self.generate_button = QPushButton("Generate", self)
         self.generate_button.setMinimumHeight(40)
         self.generate_button.setDefault(False)
@@ -185,6 +189,7 @@ class PromptPanel(QWidget):
         layout.addWidget(self.cost_label)
         layout.addWidget(self.spent_label)
         layout.addWidget(self.extension_label)
+        layout.addWidget(self.new_clip_button)
         row = QHBoxLayout()
         row.addWidget(self.takes_spin)
         row.addWidget(self.generate_button, 1)
@@ -208,6 +213,7 @@ class PromptPanel(QWidget):
         self.frame1.changed.connect(self._update_note)
         self.swap_button.clicked.connect(lambda: swap(self.frame0, self.frame1))
         self.generate_button.clicked.connect(self.generate)
+        self.new_clip_button.clicked.connect(draft.new_clip)
         # Both keys: "Return" is the main keyboard's, "Enter" the keypad's.
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
@@ -355,6 +361,7 @@ class PromptPanel(QWidget):
 
     def _update_note(self) -> None:
         self.set_extension_note(self.draft.extension_note())
+        self.new_clip_button.setVisible(self.draft.remaking)
 
     def set_extension_note(self, text: str) -> None:
         self.extension_label.setText(text)

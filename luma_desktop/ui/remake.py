@@ -1,15 +1,18 @@
 """Ray 3.2 gestures on a finished clip: "Modify…" (a prompt applied to the clip) and
 "Reframe to …" (the same clip in another aspect ratio).
 
-Both become a GenerationRequest that names the clip by its generation id: the engine
-fetches a fresh link for it and records the clip as the new one's parent.
+Both become a GenerationRequest that names the clip by its generation id, loaded into
+the draft: the prompt panel shows it (what it does, the catalogue's resolution,
+duration and HDR choices, the cost) and Generate sends it with the same questions as
+any clip. The engine fetches a fresh link for the clip and records it as the new
+one's parent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QInputDialog, QMenu, QWidget
+from PySide6.QtWidgets import QMenu
 
 from luma_desktop.core.catalogue import GenType
 from luma_desktop.core.jobs import JobRecord, JobStatus
@@ -28,7 +31,8 @@ def remakable(job: JobRecord | None) -> bool:
     return job is not None and job.status is JobStatus.READY and bool(job.generation_id)
 
 
-def modify_request(job: JobRecord, prompt: str) -> GenerationRequest:
+def modify_request(job: JobRecord, prompt: str = "") -> GenerationRequest:
+    """The artist writes the change in the prompt panel."""
     return GenerationRequest(prompt, model=MODEL, type=GenType.EDIT.value, video=job.generation_id)
 
 
@@ -43,34 +47,25 @@ def reframe_request(job: JobRecord, aspect_ratio: str) -> GenerationRequest:
     )
 
 
-def ask_modify_prompt(parent: QWidget, job: JobRecord) -> str | None:
-    """The change to make, or None when the artist cancels."""
-    text, ok = QInputDialog.getMultiLineText(
-        parent, "Modify clip", "Describe how this clip should change:", ""
-    )
-    return text.strip() if ok and text.strip() else None
-
-
 def add_remakes(
     menu: QMenu,
     job: JobRecord | None,
-    ask: Callable[[JobRecord], str | None],
-    send: Callable[[GenerationRequest], object],
+    load: Callable[[GenerationRequest], object],
 ) -> None:
-    """The Modify… and Reframe items, enabled for a single finished clip."""
+    """The Modify… and Reframe items, enabled for a single finished clip; each loads
+    its request into the draft (nothing is sent before Generate)."""
     ok = remakable(job)
 
     def modify() -> None:
-        prompt = ask(job) if job is not None else None
-        if job is not None and prompt:
-            send(modify_request(job, prompt))
+        if job is not None:
+            load(modify_request(job))
 
     def reframe(ratio: str) -> Callable[[], None]:
         # A closure per ratio, not a lambda default: triggered would fill that in with
         # its 'checked' argument.
         def slot() -> None:
             if job is not None:
-                send(reframe_request(job, ratio))
+                load(reframe_request(job, ratio))
 
         return slot
 

@@ -182,3 +182,24 @@ def test_guards_ask_about_repeats_and_spending(tmp_path: Path, demo: bool) -> No
     guards.stop_asking_to_spend()
     assert guards.needed(request) == []
     assert settings.prefs.confirm_spend is False
+
+
+def test_a_modify_is_a_draft_kept_across_restarts(root: QObject, tmp_path: Path) -> None:
+    path = tmp_path / "config" / "draft.json"
+    draft = make_draft(root, path)
+    unified = f"{GEN}:luma/ray-3.2"
+    draft.load(GenerationRequest("", model="ray-3.2", type="video_edit", video=unified))
+    assert draft.remaking
+    assert draft.blocking_reason() == EMPTY_REASON  # the change is still to be written
+    draft.set_prompt("in snow")
+    assert draft.blocking_reason() == ""
+    draft.save()
+
+    again = make_draft(root, path)
+    again.restore()
+    request = again.request()
+    assert (request.type, request.video, request.model) == ("video_edit", unified, "ray-3.2")
+    again.new_clip()
+    assert not again.remaking
+    assert again.request().video is None
+    assert again.request().prompt == "in snow"

@@ -68,12 +68,29 @@ def drop_files(target: QWidget, *paths: Path) -> None:
     QApplication.sendEvent(target, drop)
 
 
-async def test_artist_generates_a_looping_clip_and_it_plays(qtbot: QtBot, tmp_path: Path) -> None:
+ROUTES = ("luma", "unified")
+CREATES = {"luma": "create", "unified": "u_create"}  # the simulator's counter per route
+MODEL_IDS = {"luma": "ray-2", "unified": "luma/ray-2"}
+
+
+def use_route(window: MainWindow, route: str) -> None:
+    """Settings → Gateway route, as the artist sets it (the engine follows the setting)."""
+    window.studio.settings.update(route=route)
+    assert window.studio.queue.engine.routes.choice.value == route
+
+
+@pytest.mark.parametrize("route", ROUTES)
+async def test_artist_generates_a_looping_clip_and_it_plays(
+    qtbot: QtBot, tmp_path: Path, route: str
+) -> None:
     async with running_window(tmp_path) as window:
-        await _generate_looping_clip(window, qtbot, tmp_path)
+        use_route(window, route)
+        await _generate_looping_clip(window, qtbot, tmp_path, route)
 
 
-async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+async def _generate_looping_clip(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, route: str = "unified"
+) -> None:
     studio: Studio = window.studio
     sim = studio.simulator
     assert sim is not None
@@ -106,6 +123,9 @@ async def _generate_looping_clip(window: MainWindow, qtbot: QtBot, tmp_path: Pat
     assert body["keyframes"]["frame0"]["url"].startswith("data:image/")
     assert "frame1" not in body["keyframes"]
     assert set(body) == {"prompt", "aspect_ratio", "loop", "model", "keyframes"}
+    assert body["model"] == MODEL_IDS[route]
+    assert sim.counts[CREATES[route]] == 1  # sent to the route the setting names
+    assert studio.queue.engine.store.get(job.local_id).route == route
 
     # The finished clip plays by itself: decoded frames reach the player's sink.
     await wait_until(lambda: frames.count >= 5, timeout=15)

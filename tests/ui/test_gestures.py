@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QWidget
@@ -16,7 +17,7 @@ from luma_desktop.core.request import GenerationRequest
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.ui.main_window import MainWindow
 from tests.ui.conftest import png_file, wait_signal, wait_until
-from tests.ui.test_end_to_end import running_window
+from tests.ui.test_end_to_end import CREATES, ROUTES, running_window, use_route
 
 
 def _uuid(generation_id: str | None) -> str:
@@ -63,9 +64,16 @@ def _drag_onto(target: QWidget, mime: QMimeData, at: QPointF, alt: bool = False)
     return enter.isAccepted() and drop.isAccepted()
 
 
-async def test_extend_forward_and_backward_from_the_job_list(qtbot: QtBot, tmp_path: Path) -> None:
+@pytest.mark.parametrize("route", ROUTES)
+async def test_extend_forward_and_backward_from_the_job_list(
+    qtbot: QtBot, tmp_path: Path, route: str
+) -> None:
     async with running_window(tmp_path) as window:
+        use_route(window, route)
         clip = await _ready(window, "a kite over the dunes")
+        assert clip.route == route
+        # Ids as the route gives them: suffixed on the unified route, bare on Luma's.
+        assert (":" in (clip.generation_id or "")) is (route == "unified")
         menu = window.job_list.menu_for(clip)
         forward = next(a for a in menu.actions() if a.text() == "Extend forward")
         forward.trigger()
@@ -93,6 +101,9 @@ async def test_extend_forward_and_backward_from_the_job_list(qtbot: QtBot, tmp_p
         window.chain.position_changed.connect(lambda index, _n: positions.append(index))
         library.play_chain_requested.emit(chain)
         await wait_until(lambda: positions == [0, 1, 2], timeout=20)
+        sim = window.studio.simulator
+        assert sim is not None
+        assert sim.counts[CREATES[route]] == 3  # every create on the route the setting names
 
 
 async def test_bridge_two_clips_from_the_library(qtbot: QtBot, tmp_path: Path) -> None:
