@@ -57,7 +57,10 @@ class LineageStrip(QWidget):
             f"{title}: "
             + ", ".join(self._link(j) for j in clips[:_MAX_LINKS])
             + (f" and {len(clips) - _MAX_LINKS} more" if len(clips) > _MAX_LINKS else "")
-            for title, clips in (("Extends", family.extends), ("Extended by", family.extended_by))
+            for title, clips in (
+                (_made_from(job), family.extends),
+                ("Extended by", family.extended_by),
+            )
             if clips
         ]
         self.label.setText("<br>".join(lines))
@@ -73,3 +76,12 @@ class LineageStrip(QWidget):
     def _on_link(self, href: str) -> None:
         if href.startswith("job:"):
             self.job_clicked.emit(href.removeprefix("job:"))
+
+
+_MADE_FROM = {"video_edit": "Modified from", "video_reframe": "Reframed from"}
+
+
+def _made_from(job: JobRecord) -> str:
+    """How the clip came from its parents: extended, or (Ray 3.2) modified or reframed."""
+    kind = job.body.get("type") if isinstance(job.body, dict) else None
+    return _MADE_FROM.get(kind, "Extends") if isinstance(kind, str) else "Extends"

@@ -147,9 +147,14 @@ class PromptPanel(QWidget):
             grid.addWidget(label, 0, column)
             grid.addWidget(combo, 1, column)
         grid.addWidget(self.loop_check, 1, 4)
-        grid.addWidget(self.hdr_check, 1, 5)
-        grid.addWidget(self.exr_check, 1, 6)
         layout.addLayout(grid)
+        # A row of their own (shown only with Ray 3.2): beside the pickers they made the
+        # panel wider than its pane, squeezing the pickers and cutting EXR off.
+        toggles = QHBoxLayout()
+        toggles.addWidget(self.hdr_check)
+        toggles.addWidget(self.exr_check)
+        toggles.addStretch(1)
+        layout.addLayout(toggles)
         # What the model refuses in this combination (Ray 3.2 and 9:21, a clip to continue
         # by id...): said here, since the disabled Generate's tooltip alone goes unseen.
         self.choice_error = _error_label(self)

@@ -107,3 +107,17 @@ async def test_a_ray_3_2_board_chains_through_last_frames(qtbot: QtBot, tmp_path
         assert "keyframes" not in second
         assert kept[1].parents == (kept[0].generation_id,)
         assert continues(kept[1]) == kept[0].generation_id
+
+
+async def test_the_ray_3_2_toggles_fit_in_the_panel(tmp_path: Path) -> None:
+    """HDR and EXR appear with Ray 3.2 without making the panel need more width than
+    its pane has (the picker row was squeezed and cut off in a 1600 px window)."""
+    async with running_window(tmp_path) as window:
+        window.resize(1560, 860)
+        panel = window.prompt_panel
+        _pick_model(window, "ray-3.2")
+        await wait_until(panel.exr_check.isVisible)
+        assert panel.hdr_check.isVisible()
+        assert panel.minimumSizeHint().width() <= panel.width()
+        for widget in (panel.hdr_check, panel.exr_check, panel.duration_combo):
+            assert widget.width() >= widget.sizeHint().width()  # not squeezed

@@ -110,6 +110,7 @@ async def test_modify_and_reframe_go_through_the_draft(qtbot: QtBot, tmp_path: P
         window.side_tabs.setCurrentWidget(window.library)
         assert window.library.select_job(modified.local_id, reveal=True)
         await wait_until(lambda: f"job:{source.local_id}" in window.library.lineage_label.text())
+        assert window.library.lineage_label.text().startswith("Modified from: ")
 
         # The HDR badge: on the HDR source's tile, not on the clips made from it... the
         # modified clip asked for HDR too, so only the reframed one goes without.
