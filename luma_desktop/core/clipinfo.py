@@ -16,7 +16,7 @@ import json
 import logging
 import tempfile
 import zipfile
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from luma_desktop.api.formats import EXR, ZIP, sniff_file
@@ -31,6 +31,7 @@ from luma_desktop.core.ffmpeg import (
 )
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.media import Decoder, Input, Scaler
+from luma_desktop.core.tonemap import tone_map
 
 log = logging.getLogger(__name__)
 FRAME_SUFFIXES = (".exr", ".png", ".jpg", ".jpeg", ".tif", ".tiff", ".dpx")
@@ -47,6 +48,7 @@ class ClipFacts:
     playable: bool = True
     problem: str = ""  # why it cannot be shown or played, in plain words
     frames: str = ""  # what a delivery of frames holds, "EXR frames (12)"; "" for a video
+    beside: str = ""  # what frames came with the clip, kept beside it ("EXR frames (12)")
 
     @property
     def hdr(self) -> bool:
@@ -146,7 +148,7 @@ def _from_media(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
             return _unplayable(facts, f"{name} video cannot be decoded on this computer"), None
         if picture is None:
             return _unplayable(facts, "the file holds no picture"), None
-        return facts, picture
+        return facts, replace(picture, rgb=tone_map(picture.rgb, facts.transfer))
     finally:
         source.close()
 
@@ -242,7 +244,11 @@ def frame_at(path: Path, index: int) -> Picture | None:
                 converted = scaler.convert(decoded)  # the scaler's own frame: kept
                 if n >= index:
                     break
-            return _packed(converted, info.width, info.height) if converted else None
+            if not converted:
+                return None
+            picture = _packed(converted, info.width, info.height)
+            # An HDR frame taken as a keyframe is an image on an SDR screen: tone-mapped.
+            return replace(picture, rgb=tone_map(picture.rgb, _stream_facts(source).transfer))
         finally:
             scaler.close()
             decoder.close()

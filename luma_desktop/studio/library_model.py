@@ -23,6 +23,7 @@ from luma_desktop.core.lineage import Relatives
 from luma_desktop.core.titles import TitleIndex
 from luma_desktop.studio.job_model import Index, JobRole, clip_mime_data, state_text
 from luma_desktop.studio.thumbnail_cache import ThumbnailCache
+from luma_desktop.studio.thumbnails import clip_note, facts_of
 
 
 def describe(job: JobRecord) -> str:
@@ -143,7 +144,11 @@ class LibraryModel(QAbstractListModel):
             stacked = self._stacks.get(job.local_id)
             return f"[{stacked} takes] {title}" if stacked else title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{job.prompt}\n\n{describe(job)}\n{state_text(job)}"
+            image = self.thumbnails.get(job.thumb_path) if job.thumb_path else None
+            note = clip_note(facts_of(image))  # what the stream is, once its thumbnail is
+            return f"{job.prompt}\n\n{describe(job)}\n{state_text(job)}" + (
+                f"\n{note}" if note else ""
+            )
         if role == Qt.ItemDataRole.DecorationRole:
             return self.thumbnails.get(job.thumb_path) if job.thumb_path else None
         if role == JobRole.RECORD:

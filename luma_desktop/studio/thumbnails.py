@@ -15,12 +15,14 @@ import contextlib
 import logging
 import threading
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QImageWriter, QPainter
 
-from luma_desktop.core.clipinfo import ClipFacts, Picture, first_frame
+from luma_desktop.core.clipinfo import ClipFacts, Picture, first_frame, frames_label
+from luma_desktop.core.deliveries import frames_beside
 from luma_desktop.core.limits import DEFAULT_LIMITS
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,22 @@ def headline(facts: ClipFacts) -> str:
     if not facts.playable and facts.codec:
         return "Can't play here"
     return "No preview"
+
+
+def clip_note(facts: ClipFacts | None) -> str:
+    """A tile's tooltip line about the delivery: why it does not play, what frames came."""
+    if facts is None:
+        return ""
+    lines = []
+    if facts.frames:
+        lines.append(f"{facts.frames}: frames, not a video (Open folder)")
+    elif not facts.playable and facts.problem:
+        lines.append(f"Can't play here: {facts.problem} (Open in system player)")
+    if facts.hdr:
+        lines.append(f"HDR ({facts.transfer}), {facts.codec} {facts.pixel_format}")
+    if facts.beside:
+        lines.append(f"{facts.beside} beside the clip (Open folder)")
+    return "\n".join(lines)
 
 
 class ThumbnailMaker(QObject):
@@ -131,6 +149,9 @@ class ThumbnailMaker(QObject):
     def _work(self, ticket: int, video: Path) -> None:
         try:
             facts, picture = first_frame(video, THUMB_HEIGHT)
+            beside = frames_beside(video)
+            if beside.is_file():  # the tile says what came with the clip
+                facts = replace(facts, beside=frames_label(beside))
         except Exception as exc:  # noqa: BLE001 - a thumbnail must never take the app down
             facts, picture = ClipFacts(playable=False, problem=f"unreadable ({exc})"), None
         # RuntimeError: the maker is gone (the app closed while this clip was read).

@@ -73,6 +73,8 @@ class LibraryDelegate(ItemDelegate):
             self._paint_badge(painter, thumb, "HDR")
         if facts is not None and facts.frames:  # "EXR frames (12)": not a clip to play
             self._paint_badge(painter, thumb, facts.frames, FRAMES_BADGE)
+        elif facts is not None and facts.beside:  # frames that came with the clip
+            self._paint_badge(painter, thumb, f"+ {facts.beside}", FRAMES_BADGE)
 
         text = QRect(thumb.left(), thumb.bottom() + 5, thumb.width(), 0)
         text.setBottom(rect.bottom() - _PAD)

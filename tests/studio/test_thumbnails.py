@@ -13,6 +13,8 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.clipinfo import first_frame
+from luma_desktop.core.tonemap import table
 from luma_desktop.studio.thumbnails import ThumbnailMaker, facts_of
 from tests.encodes import HDR10, SDR, TEN_BIT, encode
 
@@ -101,3 +103,19 @@ def test_a_stalled_or_broken_clip_never_holds_up_the_queue(
     assert "cannot be read" in unreadable.problem
     assert _colours(images["fine"]) > 20
     assert maker.pending() == 0
+
+
+def test_an_hdr_thumbnail_is_tone_mapped_for_an_sdr_screen(tmp_path: Path, qtbot: QtBot) -> None:
+    """The same pictures tagged PQ and untagged: swscale gives both the same code values;
+    the PQ one's first frame goes through the PQ → SDR table (not flat code values)."""
+    hdr = encode(tmp_path, *HDR10)
+    plain = encode(tmp_path, "plain.mp4", [*HDR10[1][:-2], "-x265-params", "log-level=none"])
+    (_facts, sdr), (facts, mapped) = first_frame(plain, 90), first_frame(hdr, 90)
+    assert facts.transfer == "PQ"
+    assert sdr is not None
+    assert mapped is not None
+    assert mapped.rgb == sdr.rgb.translate(table("PQ"))
+    assert mapped.rgb != sdr.rgb
+    # The mid-tones of a PQ picture (about 100 nits) come out as SDR mid-tones, not dark.
+    assert table("PQ")[128] > 128
+    assert 170 < table("PQ")[148] < 200  # 203 nits, HDR reference white

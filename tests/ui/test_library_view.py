@@ -26,7 +26,7 @@ from luma_desktop.studio.thumbnails import ThumbnailMaker, facts_of, headline
 from luma_desktop.ui.drops import dropped_link
 from luma_desktop.ui.library_delegate import FRAMES_BADGE
 from luma_desktop.ui.library_view import EMPTY_LIBRARY, NO_MATCH, LibraryPanel
-from tests.encodes import AV1, EXR_FRAME, encode
+from tests.encodes import AV1, EXR_FRAME, SDR, encode
 
 BASE = "http://127.0.0.1:9"
 
@@ -637,6 +637,7 @@ def test_an_av1_clip_says_it_cannot_play_here_on_its_tile(
     assert headline(facts) == "Can't play here"
     assert "AV1" in facts.problem
     assert not lib.panel.view.grab().isNull()  # the tile paints with it
+    assert "Can't play here: AV1 video" in index.data(Qt.ItemDataRole.ToolTipRole)
     system = action(lib.panel.menu_for([job]), "Open in system player")
     assert system.isEnabled()
     system.trigger()
@@ -682,4 +683,48 @@ def test_a_delivery_of_frames_says_what_it_is_on_its_tile(
     menu = lib.panel.menu_for([job])
     assert "Open in system player" not in items(menu)
     action(menu, "Open folder (EXR frames (3))").trigger()
+    assert opened == [str(lib.folder)]
+
+
+def test_frames_beside_a_clip_are_named_on_its_tile(
+    lib: Library, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A video and frames came: the clip plays, its tile says "+ EXR frames (2)" and its
+    menu offers both the system player and the frames' folder."""
+    opened: list[str] = []
+
+    def open_url(url: QUrl) -> bool:
+        opened.append(url.toLocalFile())
+        return True
+
+    monkeypatch.setattr("luma_desktop.ui.player_notice.QDesktopServices.openUrl", open_url)
+    job = lib.add(prompt="clip and frames")
+    clip = encode(lib.folder, "sunrise.mp4", SDR[1])
+    exr = encode(tmp_path, *EXR_FRAME)
+    with zipfile.ZipFile(lib.folder / "sunrise.frames.zip", "w") as archive:
+        for i in range(2):
+            archive.write(exr, f"exr/{i:04d}.exr")
+    maker = ThumbnailMaker(tmp_path / "thumbs", deadline=5.0)
+    with qtbot.waitSignal(maker.made, timeout=10_000) as made:
+        maker.request(job.local_id, clip)
+    job = lib.store.update(job.local_id, video_path=str(clip), thumb_path=str(made.args[1]))
+    lib.panel.reload()
+    index = lib.index(job)
+    qtbot.waitUntil(lambda: isinstance(index.data(Qt.ItemDataRole.DecorationRole), QImage))
+    facts = facts_of(index.data(Qt.ItemDataRole.DecorationRole))
+    assert facts is not None
+    assert facts.playable
+    assert facts.beside == "EXR frames (2)"
+    assert "EXR frames (2) beside the clip" in index.data(Qt.ItemDataRole.ToolTipRole)
+    lib.laid_out(job)
+    view = lib.panel.view
+    tile = view.viewport().grab(view.visualRect(index)).toImage()
+    assert any(
+        tile.pixelColor(x, y) == FRAMES_BADGE
+        for x in range(tile.width())
+        for y in range(tile.height())
+    )
+    menu = lib.panel.menu_for([job])
+    assert action(menu, "Open in system player").isEnabled()
+    action(menu, "Open folder (EXR frames (2) beside the clip)").trigger()
     assert opened == [str(lib.folder)]
