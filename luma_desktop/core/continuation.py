@@ -106,15 +106,19 @@ def clip_frame(clip: JobRecord, end: End = End.LAST) -> ImageKeyframe:
     return replace(keyframe, clip=clip.generation_id, clip_end=end.value)
 
 
-async def through_frames(request: GenerationRequest, find: Finder) -> GenerationRequest:
+async def through_frames(
+    request: GenerationRequest, find: Finder, *, unknown_ok: bool = False
+) -> GenerationRequest:
     """``request`` with every clip it continues by id that its model must continue by
-    frame replaced by that clip's frame (the storyboard runner's step before a send)."""
+    frame replaced by that clip's frame (the storyboard runner's step before a send,
+    and the engine's before any create). ``unknown_ok``: a clip not in the library is
+    left as it is (the request's own rules then say why it cannot be sent)."""
     frames = {"frame0": request.frame0, "frame1": request.frame1}
     for name, frame in frames.items():
         if not isinstance(frame, GenerationKeyframe):
             continue
         clip = find(frame.generation_id)
-        if not by_frame(request.model, clip):
+        if not by_frame(request.model, clip) or (clip is None and unknown_ok):
             continue
         if clip is None:
             raise FrameUnavailable(f"Clip {frame.generation_id[:8]} is not in the library.")

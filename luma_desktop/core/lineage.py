@@ -3,8 +3,9 @@
 A generation keyframe in ``frame0`` means "this clip continues that one" (it comes
 after it); in ``frame1``, "this clip leads into that one" (it comes before it). A
 bridge has both. Ray 3.2 continues a clip through its last frame (``image_url``): the
-stored body marks such a frame with the clip it came from (:func:`frame_mark`), so
-the link reads the same. The sequence through a clip follows those links both ways.
+stored body marks such a frame with the clip it came from
+(:func:`luma_desktop.core.request.frame_mark`), so the link reads the same. The
+sequence through a clip follows those links both ways.
 """
 
 from __future__ import annotations
@@ -14,22 +15,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.request import marked_clip
 from luma_desktop.core.store import JobStore
 
 MAX_CHAIN = 200  # a guard against cycles or absurd chains
-_MARK = " | frame of clip "
 _IMAGE_FIELDS = {"frame0": "image_url", "frame1": "last_image_url"}
 
 
-def frame_mark(stored: str, clip: str) -> str:
-    """A stored (shortened) image field that was ``clip``'s frame, saying so."""
-    return f"{stored}{_MARK}{clip}"
-
-
 def _generation_frame(body: Mapping[str, Any], frame: str) -> str | None:
-    image = body.get(_IMAGE_FIELDS[frame])
-    if isinstance(image, str) and _MARK in image:
-        return image.rsplit(_MARK, 1)[1] or None
+    clip = marked_clip(body.get(_IMAGE_FIELDS[frame]))
+    if clip:
+        return clip
     keyframes = body.get("keyframes") or {}
     data = keyframes.get(frame) if isinstance(keyframes, Mapping) else None
     if isinstance(data, Mapping) and data.get("type") == "generation":

@@ -43,6 +43,24 @@ def is_generation_id(text: str) -> bool:
     return not sep or _SUFFIX.fullmatch(tail) is not None
 
 
+# A stored body keeps inline images shortened; one that was a clip's frame (Ray 3.2
+# continues clips through frames) says which clip, so the lineage and "another take"
+# can find the clip again.
+_FRAME_MARK = " | frame of clip "
+
+
+def frame_mark(stored: str, clip: str) -> str:
+    """A stored (shortened) image field that was ``clip``'s frame, saying so."""
+    return f"{stored}{_FRAME_MARK}{clip}"
+
+
+def marked_clip(value: object) -> str | None:
+    """The clip a stored image field was taken from (see :func:`frame_mark`), or None."""
+    if isinstance(value, str) and _FRAME_MARK in value:
+        return value.rsplit(_FRAME_MARK, 1)[1] or None
+    return None
+
+
 @dataclass(frozen=True)
 class ImageKeyframe:
     """An image the clip starts or ends on. ``url`` is http(s) or an inline ``data:`` URI."""
@@ -199,7 +217,10 @@ class GenerationRequest:
                 elif data.get("type") == "image":
                     frames[name] = ImageKeyframe(str(data.get("url", "")))
         for name, key in (("frame0", "image_url"), ("frame1", "last_image_url")):
-            if isinstance(body.get(key), str):
+            clip = marked_clip(body.get(key))
+            if clip:  # a clip's frame: the clip again (its frame is taken again to send)
+                frames[name] = GenerationKeyframe(clip)
+            elif isinstance(body.get(key), str):
                 frames[name] = ImageKeyframe(body[key])
         return cls(
             prompt=str(body.get("prompt") or ""),  # a stored null is no prompt, not "None"

@@ -19,15 +19,16 @@ from luma_desktop.api.failures import sentence
 from luma_desktop.api.models import Generation, strip_inline_data
 from luma_desktop.api.unified import client_request_id
 from luma_desktop.core.catalogue import Route, RouteChoice
+from luma_desktop.core.continuation import FrameUnavailable, through_frames
 from luma_desktop.core.events import JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
-from luma_desktop.core.lineage import frame_mark
 from luma_desktop.core.request import (
     PRICE_TOKENS,
     GenerationRequest,
     ImageKeyframe,
     InvalidRequest,
     Issue,
+    frame_mark,
     is_generation_id,
 )
 from luma_desktop.core.routing import job_route
@@ -46,6 +47,7 @@ async def submit(engine: JobEngine, request: GenerationRequest) -> JobRecord:
     """Write the job, then POST it to its route (falling back once, automatically)."""
     if request.route is None and engine.routes.choice is not RouteChoice.AUTO:
         request = replace(request, route=engine.routes.choice.value)  # judged for its route
+    request = await _through_frames(engine, request)
     request.validated()
     client = engine.client(engine.base_url)  # checks the URL before anything is written
     request, source = await _source_link(engine, request)
@@ -75,6 +77,16 @@ async def submit(engine: JobEngine, request: GenerationRequest) -> JobRecord:
             return engine.record(job, generation)
         except ApiError as error:  # taken, but its answer cannot be kept as it is
             return engine.end(job, JobStatus.UNKNOWN, error)
+
+
+async def _through_frames(engine: JobEngine, request: GenerationRequest) -> GenerationRequest:
+    """A clip named by id to a model that continues clips through frames (Ray 3.2): its
+    frame, taken from the file here (the CLI's ``--frame0 gen:<id>``, another take of
+    a Ray 3.2 extension)."""
+    try:
+        return await through_frames(request, engine.store.find_generation, unknown_ok=True)
+    except FrameUnavailable as exc:
+        raise InvalidRequest([Issue("frame0", str(exc))]) from None
 
 
 def _stored(request: GenerationRequest, body: dict[str, Any]) -> dict[str, Any]:
