@@ -13,11 +13,12 @@ import contextlib
 import logging
 import os
 import stat
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
+if TYPE_CHECKING:  # keyring loads (and looks for its backends) when first needed, not at
+    from keyring.backend import KeyringBackend  # start-up: demo mode may never need it
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ class KeyStore:
         self._memory: str | None = None
         self._use_env = use_env
         self.key_file = key_file  # where an opted-in key lives without a keychain
-        self.keychain_available = self._probe()
 
     def __repr__(self) -> str:
         return f"KeyStore(where={self.where!r})"  # never the key
@@ -75,6 +75,8 @@ class KeyStore:
             return self._memory
         if not self.keychain_available:
             return self._read_file()
+        import keyring.errors
+
         try:
             return self._keyring().get_password(SERVICE, ACCOUNT)
         except keyring.errors.KeyringError as exc:
@@ -89,6 +91,8 @@ class KeyStore:
         """
         key = key.strip()
         if self.keychain_available:
+            import keyring.errors
+
             try:
                 self._keyring().set_password(SERVICE, ACCOUNT, key)
                 self._memory = None
@@ -140,6 +144,8 @@ class KeyStore:
             with contextlib.suppress(FileNotFoundError):
                 self.key_file.unlink()
         if self.keychain_available:
+            import keyring.errors
+
             try:
                 self._keyring().delete_password(SERVICE, ACCOUNT)
             except keyring.errors.PasswordDeleteError:
@@ -148,13 +154,19 @@ class KeyStore:
                 log.warning("could not delete from the keychain: %s", type(exc).__name__)
 
     def _keyring(self) -> KeyringBackend:
-        return self._backend or keyring.get_keyring()
+        if self._backend is not None:
+            return self._backend
+        import keyring
+
+        return keyring.get_keyring()
 
     def _backend_name(self) -> str:
         return type(self._keyring()).__name__
 
-    def _probe(self) -> bool:
-        """A keychain exists unless keyring fell back to its ``fail`` backend."""
+    @cached_property
+    def keychain_available(self) -> bool:
+        """A keychain exists unless keyring fell back to its ``fail`` backend (asked the
+        first time it matters, once)."""
         backend = self._keyring()
         name = f"{type(backend).__module__}.{type(backend).__name__}"
         if name.startswith("keyring.backends.fail") or name.endswith("chainer.ChainerBackend"):

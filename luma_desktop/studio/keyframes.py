@@ -103,7 +103,7 @@ class KeyframeSlotModel(QObject):
             self._set(keyframe, preview, _describe(keyframe))
 
     async def _from_text(self, text: str) -> tuple[Keyframe, QImage | None]:
-        await asyncio.to_thread(_load_image_code)
+        await asyncio.to_thread(load_image_code)
         from luma_desktop.core.keyframes import prepare_keyframe  # loaded: a dict lookup
 
         keyframe = await prepare_keyframe(text)  # stops its thread when cancelled
@@ -174,7 +174,7 @@ def _scaled(image: QImage) -> QImage:
     )
 
 
-def _load_image_code() -> None:
+def load_image_code() -> None:
     """Pillow and the image code (~0.1–0.3 s), loaded on a worker thread when the first
     keyframe is given, not when the studio opens."""
     import luma_desktop.core.keyframes  # noqa: F401

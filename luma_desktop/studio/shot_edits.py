@@ -4,6 +4,7 @@ parameters, and the board's parameters every shot takes unless it sets its own."
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
@@ -11,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.core.boards import FRAMES, Board, Boards, keyframe_json, only_params
-from luma_desktop.core.images import KeyframeError
-from luma_desktop.core.keyframes import prepare_keyframe
+from luma_desktop.core.keyframe_errors import KeyframeError
+from luma_desktop.studio.keyframes import load_image_code
 from luma_desktop.studio.tasks import TaskGroup
 
 
@@ -63,6 +64,9 @@ class ShotEdits(QObject):
             self.busy_changed.emit(self.preparing > 0)
 
     async def _store(self, board_id: str, index: int, prompt: str, frame: str, source: str) -> None:
+        await asyncio.to_thread(load_image_code)  # Pillow: off this thread, the first time
+        from luma_desktop.core.keyframes import prepare_keyframe  # loaded: a dict lookup
+
         try:
             keyframe = await prepare_keyframe(source)
         except KeyframeError as exc:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QStyleOptionViewItem,
     QWidget,
@@ -25,6 +25,9 @@ _THUMB_H = ROW_HEIGHT - 2 * _PAD
 _THUMB_W = _THUMB_H * 16 // 9  # clips are mostly 16:9; others letterbox inside
 _BAR_H = 3
 _CACHE_SIZE = 256  # thumbnails kept scaled in memory; a row repaints often
+
+_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 _WARN = frozenset({JobStatus.UNKNOWN, JobStatus.STALE})
 _BAD = frozenset({JobStatus.FAILED, JobStatus.REFUSED, JobStatus.NOT_FOUND})
@@ -53,6 +56,10 @@ class JobDelegate(ItemDelegate):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pixmaps: OrderedDict[tuple[str, float], QPixmap] = OrderedDict()
+        # Rows repaint every second (their clocks) and on every progress step: the
+        # second line's font and each elided text are worked out once, not per paint.
+        self._small: dict[str, QFont] = {}
+        self._elided: OrderedDict[tuple[str, int, str], str] = OrderedDict()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         # A small width: in list mode rows stretch to the viewport, and the texts elide.
@@ -94,30 +101,44 @@ class JobDelegate(ItemDelegate):
         job = index.data(JobRole.RECORD)
         status = job.status if isinstance(job, JobRecord) else JobStatus.UNKNOWN
         palette: QPalette = option.palette
-        font = QFont(option.font)
+        font: QFont = option.font
         painter.setFont(font)
         metrics = painter.fontMetrics()
         line_h = metrics.height()
         text_role = QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.Text
         painter.setPen(palette.color(text_role))
         first = QRect(area.left(), area.top() + 2, area.width(), line_h)
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        elided = metrics.elidedText(title, Qt.TextElideMode.ElideRight, first.width())
-        painter.drawText(first, align, elided)
+        painter.drawText(first, _LEFT, self._elide(metrics, font.key(), title, first.width()))
 
-        small = QFont(font)
-        small.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
+        small = self._small_font(font)
         painter.setFont(small)
         metrics = painter.fontMetrics()
         second = QRect(area.left(), first.bottom() + 3, area.width(), metrics.height())
         elapsed_w = metrics.horizontalAdvance(elapsed) + _PAD if elapsed else 0
-        painter.drawText(
-            second, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, elapsed
-        )
+        painter.drawText(second, _RIGHT, elapsed)
         painter.setPen(status_color(status, palette, sel))
         state_rect = QRect(second.left(), second.top(), second.width() - elapsed_w, second.height())
-        elided = metrics.elidedText(state, Qt.TextElideMode.ElideRight, state_rect.width())
-        painter.drawText(state_rect, align, elided)
+        painter.drawText(
+            state_rect, _LEFT, self._elide(metrics, small.key(), state, state_rect.width())
+        )
+
+    def _small_font(self, font: QFont) -> QFont:
+        key = font.key()
+        small = self._small.get(key)
+        if small is None:
+            small = self._small[key] = QFont(font)
+            small.setPointSizeF(max(font.pointSizeF() * 0.9, 7.0))
+        return small
+
+    def _elide(self, metrics: QFontMetrics, font_key: str, text: str, width: int) -> str:
+        key = (text, width, font_key)
+        elided = self._elided.get(key)
+        if elided is None:
+            elided = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+            self._elided[key] = elided
+            if len(self._elided) > _CACHE_SIZE * 4:
+                self._elided.popitem(last=False)
+        return elided
 
     def _paint_thumbnail(self, painter: QPainter, box: QRect, path: str, palette: QPalette) -> None:
         # The neutral box stays behind the picture so non-16:9 thumbnails letterbox.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage
@@ -29,12 +30,9 @@ from luma_desktop.studio.extension import Direction
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.board_panel import BoardPanel
-from luma_desktop.ui.budget_box import BudgetBox
 from luma_desktop.ui.chain_playback import ChainPlayback
-from luma_desktop.ui.compare_view import CompareView
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
-from luma_desktop.ui.export_dialog import ExportDialog
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
 from luma_desktop.ui.library_view import LibraryPanel
@@ -43,7 +41,12 @@ from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
-from luma_desktop.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:  # opened on demand: loaded then, not before the window first shows
+    from luma_desktop.ui.budget_box import BudgetBox
+    from luma_desktop.ui.compare_view import CompareView
+    from luma_desktop.ui.export_dialog import ExportDialog
+    from luma_desktop.ui.settings_dialog import SettingsDialog
 
 AUTOPLAY_DELAY_MS = 250
 DEMO_TEXT = (
@@ -337,6 +340,8 @@ class MainWindow(QMainWindow):
         return True
 
     def compare(self, takes: list[JobRecord]) -> CompareView:
+        from luma_desktop.ui.compare_view import CompareView
+
         group = self.desk.takes.group_of(takes[0].local_id)
         view = CompareView(takes, group.kept if group else None, self)
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -346,6 +351,8 @@ class MainWindow(QMainWindow):
 
     def pick_board_take(self, board_id: str, index: int, takes: list[JobRecord]) -> CompareView:
         """A board waiting for the artist: compare the shot's takes, Keep one, go on."""
+        from luma_desktop.ui.compare_view import CompareView
+
         view = CompareView(takes, None, self)
         view.setWindowTitle(f"Shot {index + 1}: pick the take to go on from")
         view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -361,6 +368,8 @@ class MainWindow(QMainWindow):
 
     def export_clips(self, jobs: list[JobRecord]) -> ExportDialog:
         """The export dialog for one clip or a chain (it stays open while it works)."""
+        from luma_desktop.ui.export_dialog import ExportDialog
+
         dialog = ExportDialog(jobs, self.studio.data_dir / "exports", self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.show()
@@ -423,6 +432,8 @@ class MainWindow(QMainWindow):
 
     def settings_dialog(self) -> SettingsDialog:
         """Settings, wired to this window (a key entered or removed takes effect at once)."""
+        from luma_desktop.ui.settings_dialog import SettingsDialog
+
         studio = self.studio
         dialog = SettingsDialog(
             studio.settings, studio.keys, self, test_connection=studio.connection
@@ -433,6 +444,8 @@ class MainWindow(QMainWindow):
 
     def add_budget(self, dialog: SettingsDialog) -> BudgetBox:
         """The Budget section, above the dialog's buttons; saved when the dialog is."""
+        from luma_desktop.ui.budget_box import BudgetBox
+
         box = BudgetBox(self.desk.caps(), self.desk.set_caps, dialog)
         layout = dialog.layout()
         assert isinstance(layout, QVBoxLayout)

@@ -148,4 +148,29 @@ def test_a_long_library_loads_its_records_a_page_at_a_time(
     thumb = str(jobs.folder / "oldest.jpg")
     library.upsert(store.update(added[0].local_id, thumb_path=thumb))
     library._thumbnail_loaded(thumb)  # what the cache says when the picture is in
+    qtbot.waitUntil(lambda: len(changed) == 2)
     assert changed == [PAGE + 5, PAGE + 5]
+
+
+def test_pictures_arriving_together_repaint_the_grid_once(
+    store: JobStore, library: LibraryModel, jobs: Jobs, qtbot: QtBot
+) -> None:
+    """Thumbnails come one by one from the loader threads; the grid repaints every tile
+    on screen for any change, so the tiles whose pictures came within a frame are told
+    as one change (the first screen used to repaint once per tile)."""
+    added = []
+    for n in range(6):
+        job = jobs.add(JobStatus.READY, prompt=f"clip {n}")
+        added.append(store.update(job.local_id, thumb_path=str(jobs.folder / f"{n}.jpg")))
+    library.reload()
+    for row in range(library.rowCount()):
+        library.job_at(row)  # shown: their records (and thumbnail paths) are loaded
+    changed: list[tuple[int, int]] = []
+    library.dataChanged.connect(
+        lambda first, last, _roles: changed.append((first.row(), last.row()))
+    )
+    for job in added[1:4]:
+        library._thumbnail_loaded(job.thumb_path or "")
+    qtbot.waitUntil(lambda: bool(changed))
+    rows = sorted(library.row_of(job.local_id) for job in added[1:4])
+    assert changed == [(rows[0], rows[-1])]
