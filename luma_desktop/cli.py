@@ -46,6 +46,7 @@ from luma_desktop.core.engine import JobEngine
 from luma_desktop.core.events import EventKind, JobEvent
 from luma_desktop.core.images import KeyframeError
 from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
+from luma_desktop.core.keyframe_shape import Fit, fit_frames
 from luma_desktop.core.keyframes import prepare_keyframe
 from luma_desktop.core.limits import clip_limit
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
@@ -283,9 +284,16 @@ async def _request_from(args: argparse.Namespace) -> GenerationRequest:
         **request_options(args),
     )
     try:
-        return request.validated()
+        request = request.validated()
+        # A keyframe of another shape than the clip: said on stderr, fitted on --fit.
+        request, said = await asyncio.to_thread(fit_frames, request, Fit(args.fit))
     except InvalidRequest as exc:
         raise CliError(str(exc), EXIT_INPUT) from None
+    except KeyframeError as exc:
+        raise CliError(str(exc), EXIT_INPUT) from None
+    for line in said:
+        _say(line, sys.stderr)
+    return request
 
 
 def _full_ids(store: JobStore, ids: list[str]) -> list[str]:

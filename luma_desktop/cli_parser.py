@@ -11,6 +11,7 @@ import os
 
 from luma_desktop.cli_gateway import add_generation_options
 from luma_desktop.core import paths
+from luma_desktop.core.keyframe_shape import Fit
 from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB
 from luma_desktop.core.request import ASPECT_RATIOS, DURATIONS, RESOLUTIONS
 
@@ -106,6 +107,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_generation_options(gen)
     for frame, what in (("--frame0", "first"), ("--frame1", "last")):
         gen.add_argument(frame, help=f"{what} frame: an image file, an http(s) URL or gen:<id>")
+    gen.add_argument(
+        "--fit",
+        choices=[fit.value for fit in Fit],
+        default=Fit.KEEP.value,
+        help="a keyframe of another shape than the clip: crop its centre, pad it with bars, "
+        "or keep it as it is (with a warning)",
+    )
     gen.add_argument("--out", help="folder for the clip (default: the library)")
     gen.add_argument(
         "--budget",

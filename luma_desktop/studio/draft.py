@@ -97,6 +97,7 @@ class Draft(QObject):
         self._save_timer.timeout.connect(self.save)
         for slot in (frame0, frame1):
             slot.changed.connect(self._changed)
+        self._tell_slots_the_shape()
 
     # -- reading -------------------------------------------------------------------------
 
@@ -260,9 +261,16 @@ class Draft(QObject):
     # -- inside ------------------------------------------------------------------------
 
     def _changed(self) -> None:
+        self._tell_slots_the_shape()
         self.changed.emit()
         if self.path is not None:
             self._save_timer.start()
+
+    def _tell_slots_the_shape(self) -> None:
+        """The slots flag an image of another shape than the clip (no-op when unchanged)."""
+        aspect = self._parameters.get("aspect_ratio")
+        for slot in (self.frame0, self.frame1):
+            slot.set_aspect(aspect if isinstance(aspect, str) and aspect else ASPECT_RATIOS[0])
 
     def _reloaded(self) -> None:
         self.loaded.emit()

@@ -18,6 +18,7 @@ from PySide6.QtGui import QImage, QImageWriter
 
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.keyframe_errors import KeyframeError
+from luma_desktop.core.keyframe_shape import Box, Fit, differs, inline_size, reshape, warning
 from luma_desktop.core.request import Frame, GenerationKeyframe, ImageKeyframe, Keyframe
 from luma_desktop.studio.tasks import TaskGroup
 
@@ -27,6 +28,8 @@ if TYPE_CHECKING:  # the image and clip code (Pillow, FFmpeg) loads on first use
 PREVIEW_SIZE = 160
 _UNEXPECTED = "This image could not be prepared (details are in the log file)."
 _Work = Coroutine[Any, Any, tuple[Keyframe, QImage | None]]
+# original, sent, preview, label, fit, crop box: everything a slot holds
+_Held = tuple[Keyframe | None, Keyframe | None, QImage | None, str, Fit | None, Box | None]
 
 
 class KeyframeSlotModel(QObject):
@@ -43,6 +46,13 @@ class KeyframeSlotModel(QObject):
         self.busy = False
         self._ticket = 0  # bumps on every change; late results with an old ticket are dropped
         self.pending: asyncio.Task[None] | None = None
+        # The shape check: the image as prepared, its size, the clip's aspect ratio and
+        # what the artist chose (None: not yet; it is sent as it is until then).
+        self.original: Keyframe | None = None
+        self.size: tuple[int, int] | None = None
+        self.aspect = "16:9"
+        self.fit: Fit | None = None
+        self.box: Box | None = None
 
     @property
     def title(self) -> str:
@@ -75,9 +85,89 @@ class KeyframeSlotModel(QObject):
         self._set(None, None, "")
 
     def take(self, other: KeyframeSlotModel) -> None:
-        """Hold what ``other`` holds (for swapping)."""
+        """Hold what ``other`` holds (for swapping), with the shape chosen for it."""
         self._ticket += 1
-        self._set(other.keyframe, other.preview, other.label)
+        self._hold(other.held())
+
+    def held(self) -> _Held:
+        return (self.original, self.keyframe, self.preview, self.label, self.fit, self.box)
+
+    # -- the shape ---------------------------------------------------------------------
+
+    @property
+    def misshapen(self) -> bool:
+        """An image of another shape than the clip (links are never downloaded to tell)."""
+        return self.size is not None and differs(self.size, self.aspect)
+
+    def shape_note(self) -> str:
+        """What the slot says about the shape: the difference, or what was done with it."""
+        if self.size is None or not self.misshapen:
+            return ""
+        if self.fit is Fit.CROP:
+            return f"Cropped to {self.aspect}"
+        if self.fit is Fit.PAD:
+            return f"Fitted to {self.aspect} with bars"
+        if self.fit is Fit.KEEP:
+            return f"Kept as it is ({self.size[0]}×{self.size[1]})"
+        return warning(self.title.lower(), self.size, self.aspect)
+
+    def set_aspect(self, aspect: str) -> None:
+        """The clip's aspect ratio changed: a crop or pad made for the old one is undone
+        (the artist chooses again; the flag says so)."""
+        if aspect == self.aspect:
+            return
+        self.aspect = aspect
+        if self.fit in (Fit.CROP, Fit.PAD) and self.original is not None:
+            self._ticket += 1
+            self._hold((self.original, self.original, None, _describe(self.original), None, None))
+            self._refresh_preview()
+        elif self.fit is not None:
+            self.fit = None
+            self.changed.emit()
+        elif self.size is not None:
+            self.changed.emit()
+
+    def choose_fit(self, fit: Fit, box: Box | None = None) -> None:
+        """Crop (to ``box``, in the image's pixels; else the centre), pad or keep."""
+        original = self.original
+        if not isinstance(original, ImageKeyframe) or self.size is None:
+            return
+        self._ticket += 1
+        ticket = self._ticket
+        self.busy, self.error = True, ""
+        self.changed.emit()
+        self.pending = self._tasks.spawn(
+            self._reshaped(ticket, original, fit, box), name=f"slot-{self.frame}-fit"
+        )
+
+    async def _reshaped(
+        self, ticket: int, original: ImageKeyframe, fit: Fit, box: Box | None
+    ) -> None:
+        try:
+            keyframe = await asyncio.to_thread(reshape, original, self.aspect, fit, box)
+            preview = await asyncio.to_thread(_preview_from_data_uri, keyframe.url)
+        except KeyframeError as exc:
+            if ticket == self._ticket:
+                self.busy, self.error = False, str(exc)
+                self.changed.emit()
+            return
+        if ticket == self._ticket:
+            label = _describe(keyframe)
+            self._hold((original, keyframe, preview, label, fit, box))
+
+    def original_image(self) -> QImage | None:
+        """The image as prepared, before any crop or pad (for choosing the crop)."""
+        original = self.original
+        if not isinstance(original, ImageKeyframe) or not original.inline:
+            return None
+        image = QImage.fromData(base64.b64decode(original.url.split(",", 1)[1]))
+        return None if image.isNull() else image
+
+    def _refresh_preview(self) -> None:
+        keyframe = self.keyframe
+        if isinstance(keyframe, ImageKeyframe) and keyframe.inline:
+            self.preview = _preview_from_data_uri(keyframe.url)
+            self.changed.emit()
 
     def _start(self, work: _Work, label: str) -> None:
         self._ticket += 1
@@ -127,16 +217,21 @@ class KeyframeSlotModel(QObject):
         return keyframe, preview
 
     def _set(self, keyframe: Keyframe | None, preview: QImage | None, label: str) -> None:
-        self.keyframe, self.preview, self.label = keyframe, preview, label
+        self._hold((keyframe, keyframe, preview, label, None, None))
+
+    def _hold(self, held: _Held) -> None:
+        self.original, self.keyframe, self.preview, self.label, self.fit, self.box = held
+        original = self.original
+        self.size = inline_size(original) if isinstance(original, ImageKeyframe) else None
         self.busy, self.error = False, ""
         self.changed.emit()
 
 
 def swap(a: KeyframeSlotModel, b: KeyframeSlotModel) -> None:
-    held = (a.keyframe, a.preview, a.label)
+    held = a.held()
     a.take(b)
     b._ticket += 1
-    b._set(*held)
+    b._hold(held)
 
 
 def _describe(keyframe: Keyframe) -> str:

@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 from luma_desktop.core.request import GenerationKeyframe, ImageKeyframe
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.studio.keyframes import PREVIEW_SIZE, KeyframeSlotModel
+from luma_desktop.ui.keyframe_shape_bar import ShapeBar
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff)"
 PLACEHOLDER = "Drop an image, a link or a clip here"
@@ -185,6 +186,8 @@ class KeyframeSlot(QFrame):
         self.busy_bar.setMaximumHeight(6)
         self.busy_bar.setToolTip("Preparing the keyframe image…")
         layout.addWidget(self.busy_bar)
+        self.shape_bar = ShapeBar(self.model, self)
+        layout.addWidget(self.shape_bar)
         self.detail_label = self._wrapping_label()
         self.detail_label.setToolTip("What this slot holds and how it is sent")
         layout.addWidget(self.detail_label)
@@ -229,7 +232,8 @@ class KeyframeSlot(QFrame):
         model = self.model
         self._show_thumbnail()
         self.detail_label.setText(model.label)
-        self.detail_label.setVisible(bool(model.label))
+        # An image of another shape: the shape bar says so in the detail's place.
+        self.detail_label.setVisible(bool(model.label) and not model.misshapen)
         self.busy_bar.setVisible(model.busy)
         self.error_label.setText(model.error)
         self.error_label.setVisible(bool(model.error))

@@ -111,7 +111,10 @@ class PromptPanel(QWidget):
         self.swap_button.setFixedWidth(36)
         # The slots keep one height, empty or filled (room for three lines of what they
         # hold), so loading an image never takes height from the prompt being written.
-        height = self.slot0.minimumSizeHint().height() + 3 * self.fontMetrics().lineSpacing()
+        # The shape flag (Crop / Fit / Keep) takes the details' place: room for it too.
+        line = self.fontMetrics().lineSpacing()
+        text = max(3 * line, self.slot0.shape_bar.sizeHint().height() + line)
+        height = self.slot0.minimumSizeHint().height() + text
         for slot in (self.slot0, self.slot1):
             slot.setFixedHeight(height)
         row = QHBoxLayout()
