@@ -37,7 +37,7 @@ from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.studio.keyframes import KeyframeSlotModel
 from luma_desktop.studio.library_model import LibraryModel
 from luma_desktop.studio.session import Studio
-from luma_desktop.studio.settings import Preferences, Settings
+from luma_desktop.studio.settings import InvalidSetting, Preferences, Settings
 from luma_desktop.studio.tasks import TaskGroup
 from luma_desktop.studio.thumbnails import ThumbnailMaker
 
@@ -104,11 +104,20 @@ def _open_draft(
         }
     )
     draft.restore()
+    draft.set_image_folder(prefs.image_folder)
+    draft.image_folder_changed.connect(lambda folder: _remember_folder(settings, folder))
     return draft
 
 
 def _nothing() -> None:
     pass
+
+
+def _remember_folder(settings: Settings, folder: str) -> None:
+    try:
+        settings.update(image_folder=folder)
+    except InvalidSetting as exc:  # not a full path: the picker keeps its own default
+        log.warning("the image folder is not remembered: %s", exc)
 
 
 def demo_policy(config: SimConfig) -> PollPolicy:

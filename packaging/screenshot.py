@@ -15,7 +15,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")
 import qasync
-from PySide6.QtGui import QColor, QImage
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QColor, QImage, QLinearGradient, QPainter
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
@@ -69,6 +70,7 @@ async def shoot(out: Path) -> None:
         await asyncio.sleep(0.3)
         save_screen(window, out)
         await library_shot(studio, window, out.with_name("library.png"))
+        await keyframe_shot(studio, window, data, out.with_name("keyframe.png"))
         window.close()
 
 
@@ -104,6 +106,49 @@ async def library_shot(studio: Studio, window: MainWindow, out: Path) -> None:
     await until(lambda: window.player.media_player.position() > 600)
     await asyncio.sleep(0.3)
     save_screen(window, out)
+
+
+def portrait(path: Path) -> Path:
+    """A 1080×1920 phone picture: dusk sky, a lighthouse, the sea."""
+    image = QImage(1080, 1920, QImage.Format.Format_RGB32)
+    painter = QPainter(image)
+    sky = QLinearGradient(0, 0, 0, 1920)
+    sky.setColorAt(0.0, QColor(40, 30, 90))
+    sky.setColorAt(0.6, QColor(230, 120, 80))
+    sky.setColorAt(0.61, QColor(20, 50, 90))
+    sky.setColorAt(1.0, QColor(10, 20, 40))
+    painter.fillRect(image.rect(), sky)
+    painter.fillRect(QRect(470, 560, 140, 620), QColor(235, 235, 225))
+    painter.fillRect(QRect(470, 700, 140, 80), QColor(200, 40, 40))
+    painter.fillRect(QRect(470, 900, 140, 80), QColor(200, 40, 40))
+    painter.setBrush(QColor(255, 230, 140))
+    painter.drawEllipse(QRect(490, 480, 100, 100))
+    painter.end()
+    image.save(str(path))
+    return path
+
+
+async def keyframe_shot(studio: Studio, window: MainWindow, data: Path, out: Path) -> None:
+    """A clip extended forward (its last frame in the first slot) to a portrait photo:
+    the slot flags the shape, and the crop dialog is open to choose the area."""
+    window.side_tabs.setCurrentWidget(window.job_list)
+    studio.frame0.clear()
+    studio.frame1.clear()
+    clip = next(j for j in studio.queue.model.jobs() if j.status is JobStatus.READY)
+    window.extend(clip, "forward")
+    studio.frame1.load_file(portrait(data / "lighthouse.jpg"))
+    window.prompt_panel.prompt_edit.setPlainText("the boat drifts out to the lighthouse at dusk")
+    await until(lambda: studio.frame1.misshapen and not studio.frame1.busy)
+    await until(lambda: studio.frame0.preview is not None)
+    dialog = window.prompt_panel.slot1.shape_bar.open_crop()
+    assert dialog is not None
+    dialog.resize(520, 640)
+    # Over the player, so the slot with its flag stays in sight beside it.
+    dialog.move(window.player.mapToGlobal(QPoint(40, 0)))
+    dialog.area.grow(0.8)
+    await asyncio.sleep(0.5)
+    save_screen(window, out)
+    dialog.reject()
 
 
 def main() -> None:

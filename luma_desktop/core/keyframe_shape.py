@@ -14,7 +14,6 @@ import binascii
 import io
 from dataclasses import replace
 from enum import StrEnum
-
 from typing import TYPE_CHECKING
 
 from luma_desktop.core.keyframe_errors import ImageRejected

@@ -63,6 +63,7 @@ Parameters = Mapping[str, object]
 class Draft(QObject):
     changed = Signal()  # anything changed: the prompt, a parameter, a slot
     loaded = Signal()  # replaced from outside (restore, reuse, defaults): re-read it all
+    image_folder_changed = Signal(str)  # the last folder an image file came from
 
     def __init__(
         self,
@@ -97,6 +98,9 @@ class Draft(QObject):
         self._save_timer.timeout.connect(self.save)
         for slot in (frame0, frame1):
             slot.changed.connect(self._changed)
+            if find is not None:
+                slot.find = find  # a clip given by its id alone still shows its frame
+            slot.file_loaded.connect(self._folder_used)
         self._tell_slots_the_shape()
 
     # -- reading -------------------------------------------------------------------------
@@ -217,6 +221,23 @@ class Draft(QObject):
         for slot in (self.frame0, self.frame1):
             extension.refit(slot, self._find, self.model)
 
+    # The same gestures as plans, for a window that asks before replacing a slot; it
+    # fills them with apply_plan.
+
+    def apply_plan(
+        self, steps: list[extension.Step], keep: list[KeyframeSlotModel] | None = None
+    ) -> None:
+        extension.apply(steps, keep, self.model)
+
+    def plan_extend(self, job: JobRecord, direction: Direction) -> list[extension.Step]:
+        return extension.plan_extend(self.frame0, self.frame1, job, direction)
+
+    def plan_bridge(self, a: JobRecord, b: JobRecord) -> list[extension.Step]:
+        return extension.plan_bridge(self.frame0, self.frame1, a, b)
+
+    def plan_to_image(self, job: JobRecord, image: str, prepend: bool) -> list[extension.Step]:
+        return extension.plan_to_image(self.frame0, self.frame1, job, image, prepend)
+
     # -- across restarts -------------------------------------------------------------------
 
     def save(self) -> None:
@@ -265,6 +286,16 @@ class Draft(QObject):
         self.changed.emit()
         if self.path is not None:
             self._save_timer.start()
+
+    def set_image_folder(self, folder: str) -> None:
+        """Where both slots' file pickers open (a folder that no longer exists: nowhere)."""
+        folder = folder if folder and Path(folder).is_dir() else ""
+        self.frame0.image_folder = self.frame1.image_folder = folder
+
+    def _folder_used(self, folder: str) -> None:
+        if folder != self.frame0.image_folder or folder != self.frame1.image_folder:
+            self.set_image_folder(folder)
+            self.image_folder_changed.emit(folder)
 
     def _tell_slots_the_shape(self) -> None:
         """The slots flag an image of another shape than the clip (no-op when unchanged)."""

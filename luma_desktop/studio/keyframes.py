@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Coroutine
+import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,9 @@ from luma_desktop.studio.tasks import TaskGroup
 if TYPE_CHECKING:  # the image and clip code (Pillow, FFmpeg) loads on first use
     from luma_desktop.core.continuation import End
 
+log = logging.getLogger(__name__)
 PREVIEW_SIZE = 160
+Finder = Callable[[str], JobRecord | None]
 _UNEXPECTED = "This image could not be prepared (details are in the log file)."
 _Work = Coroutine[Any, Any, tuple[Keyframe, QImage | None]]
 # original, sent, preview, label, fit, crop box: everything a slot holds
@@ -34,6 +37,7 @@ _Held = tuple[Keyframe | None, Keyframe | None, QImage | None, str, Fit | None, 
 
 class KeyframeSlotModel(QObject):
     changed = Signal()
+    file_loaded = Signal(str)  # the folder of an image file the artist gave
 
     def __init__(self, frame: Frame, tasks: TaskGroup, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -53,6 +57,10 @@ class KeyframeSlotModel(QObject):
         self.aspect = "16:9"
         self.fit: Fit | None = None
         self.box: Box | None = None
+        # Finds a clip by generation id (the library), so a clip dropped or restored by
+        # its id alone still shows its frame and prompt; the draft sets it.
+        self.find: Finder | None = None
+        self.image_folder = ""  # where the file picker opens (the draft keeps it)
 
     @property
     def title(self) -> str:
@@ -64,6 +72,8 @@ class KeyframeSlotModel(QObject):
 
     def load_file(self, path: Path) -> None:
         self._start(self._from_text(str(path)), f"Preparing {path.name}…")
+        if path.is_absolute():
+            self.file_loaded.emit(str(path.parent))
 
     def load_image(self, image: QImage, name: str) -> None:
         """A frame from the player, or an image pasted from the clipboard."""
@@ -77,8 +87,32 @@ class KeyframeSlotModel(QObject):
     def set_generation(
         self, generation_id: str, preview: QImage | None = None, note: str = ""
     ) -> None:
+        job = self.find(generation_id) if self.find is not None and not note else None
+        if job is not None:  # a clip by its id alone (dropped, restored): its prompt
+            note = clip_label(job)
+            preview = preview or thumbnail_of(job)
         self._ticket += 1
         self._set(GenerationKeyframe(generation_id), preview, note or f"Clip {generation_id[:8]}")
+        if job is not None:
+            self.show_clip_frame(job)
+
+    def show_clip_frame(self, job: JobRecord) -> None:
+        """Show the frame of ``job`` the new clip meets (the last when this slot continues
+        it, the first when it leads into it), taken from its file in a worker thread.
+        Only the picture changes: the clip is still sent by its id."""
+        if not job.video_path:
+            return
+        self.pending = self._tasks.spawn(
+            self._show_frame(self._ticket, Path(job.video_path), self.frame == "frame0"),
+            name=f"slot-{self.frame}-clip-frame",
+        )
+
+    async def _show_frame(self, ticket: int, video: Path, last: bool) -> None:
+        png = await asyncio.to_thread(_frame_png, video, last)
+        image = QImage.fromData(png) if png else QImage()
+        if ticket == self._ticket and not image.isNull():
+            self.preview = _scaled(image)
+            self.changed.emit()
 
     def clear(self) -> None:
         self._ticket += 1
@@ -232,6 +266,27 @@ def swap(a: KeyframeSlotModel, b: KeyframeSlotModel) -> None:
     a.take(b)
     b._ticket += 1
     b._hold(held)
+    for slot in (a, b):  # a clip now meets the new clip at its other end: that frame
+        keyframe = slot.keyframe
+        job = (
+            slot.find(keyframe.generation_id)
+            if isinstance(keyframe, GenerationKeyframe) and slot.find
+            else None
+        )
+        if job is not None:
+            slot.show_clip_frame(job)
+
+
+def thumbnail_of(job: JobRecord) -> QImage | None:
+    if not job.thumb_path:
+        return None
+    image = QImage(job.thumb_path)
+    return None if image.isNull() else image
+
+
+def clip_label(job: JobRecord) -> str:
+    excerpt = job.prompt if len(job.prompt) <= 28 else job.prompt[:27] + "…"
+    return f"Clip “{excerpt}”"
 
 
 def _describe(keyframe: Keyframe) -> str:
@@ -285,3 +340,17 @@ def _clip_frame(clip: JobRecord, end: End) -> ImageKeyframe:
     from luma_desktop.core.continuation import clip_frame  # on this worker thread
 
     return clip_frame(clip, end)
+
+
+def _frame_png(video: Path, last: bool) -> bytes | None:
+    """The clip's last (or first) frame as PNG; None when it cannot be decoded (the
+    thumbnail stays). FFmpeg's code loads here, on this worker thread."""
+    from luma_desktop.core.continuation import End, frame_png
+    from luma_desktop.core.ffmpeg import FFmpegError
+
+    end = End.LAST if last else End.FIRST
+    try:
+        return frame_png(video, end)
+    except (KeyframeError, FFmpegError, OSError) as exc:
+        log.warning("no %s frame of %s: %s", end.value, video.name, exc)
+        return None

@@ -10,7 +10,7 @@ import contextlib
 import json
 import logging
 import os
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from luma_desktop.core.catalogue import route_choices
 from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, Limits, clip_limit
 from luma_desktop.core.paths import DEFAULT_BASE_URL, ensure_private_dir
 from luma_desktop.core.request import ASPECT_RATIOS, DURATIONS, MODELS, RESOLUTIONS
+from luma_desktop.studio.window_state import WindowState
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,10 @@ class Preferences:
     duration: str = ""
     max_clip_mb: int = DEFAULT_MAX_CLIP_MB  # a larger clip is refused (core/limits.py)
     route: str = "auto"  # the gateway route (a catalogue RouteChoice): auto, luma, unified
+    # Remembered, not set in the dialog: where the window was and the last image folder
+    # (the keyframe file pickers open there).
+    window: WindowState = field(default_factory=WindowState)
+    image_folder: str = ""
 
     def limits(self) -> Limits:
         """The limits these preferences set (the rest are the defaults)."""
@@ -65,6 +70,8 @@ def check_preferences(prefs: Preferences) -> None:
         raise InvalidSetting("max_clip_mb", "The maximum clip size is 1 MB to 1 TB.")
     if prefs.download_dir and not Path(prefs.download_dir).expanduser().is_absolute():
         raise InvalidSetting("download_dir", "The download folder must be a full path.")
+    if prefs.image_folder and not Path(prefs.image_folder).is_absolute():
+        raise InvalidSetting("image_folder", "The image folder must be a full path.")
     for name, allowed in (
         ("aspect_ratio", ASPECT_RATIOS),
         ("model", MODELS),
@@ -116,6 +123,11 @@ class Settings(QObject):
         prefs = Preferences()
         known = {f.name: f.type for f in fields(Preferences)}
         for name, value in (data if isinstance(data, dict) else {}).items():
+            if name == "window":  # a layout, checked by its own rules
+                window, problems = WindowState.from_json(value)
+                prefs = replace(prefs, window=window)
+                self.problems.extend(problems)
+                continue
             if name not in known:
                 continue
             candidate = replace(prefs, **{name: value})
@@ -135,7 +147,9 @@ class Settings(QObject):
         try:
             # 0600 from the start: preferences say which gateway and folders are used.
             os.close(os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-            tmp.write_text(json.dumps(asdict(self._prefs), indent=2), encoding="utf-8")
+            data = asdict(self._prefs)
+            data["window"] = self._prefs.window.to_json()
+            tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
             tmp.replace(self.path)
         except OSError as exc:
             log.warning("could not save settings: %s", exc)

@@ -291,12 +291,21 @@ class KeyframeSlot(QFrame):
 
     # -- filling ---------------------------------------------------------------------
 
+    def file_dialog(self) -> QFileDialog:
+        """The picker, opening in the folder the last image came from."""
+        title = f"Choose the {self.model.title.lower()}"
+        dialog = QFileDialog(self, title, self.model.image_folder, IMAGE_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        return dialog
+
     def choose_file(self) -> Path | None:
         """Ask for an image file; ``None`` when the artist cancels. Tests replace this."""
-        name, _ = QFileDialog.getOpenFileName(
-            self, f"Choose the {self.model.title.lower()}", "", IMAGE_FILTER
-        )
-        return Path(name) if name else None
+        dialog = self.file_dialog()
+        try:
+            files = dialog.selectedFiles() if dialog.exec() else []
+        finally:
+            dialog.deleteLater()
+        return Path(files[0]) if files else None
 
     def open_file(self) -> None:
         path = self.choose_file()

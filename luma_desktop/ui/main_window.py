@@ -26,9 +26,10 @@ from luma_desktop.core.boards import Board
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.studio.desk import Desk
-from luma_desktop.studio.extension import Direction
+from luma_desktop.studio.extension import Direction, Step
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
+from luma_desktop.ui import window_memory
 from luma_desktop.ui.board_panel import BoardPanel
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
@@ -41,6 +42,7 @@ from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
+from luma_desktop.ui.slot_gestures import fill_slots
 
 if TYPE_CHECKING:  # opened on demand: loaded then, not before the window first shows
     from luma_desktop.ui.budget_box import BudgetBox
@@ -65,6 +67,7 @@ class MainWindow(QMainWindow):
         self.studio = studio
         self._playing: JobRecord | None = None  # the clip in the player, for drops on it
         self._autoplay_candidate: JobRecord | None = None
+        self.slots_question: QMessageBox | None = None  # the last Replace/Keep mine question
         self._autoplay = QTimer(self)
         self._autoplay.setSingleShot(True)
         self._autoplay.setInterval(AUTOPLAY_DELAY_MS)
@@ -95,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_status_bar()
         self._connect()
+        window_memory.restore(self, studio.settings.prefs.window, self.splitters)
         if studio.demo:
             self.demo_banner.show_info(DEMO_TEXT, "Enter your API key")
         for problem in studio.settings.problems:
@@ -118,6 +122,7 @@ class MainWindow(QMainWindow):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([left.minimumWidth(), 680, 460])
         splitter.setChildrenCollapsible(False)
+        self.splitters = {"main": splitter}  # remembered across restarts, by name
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(8, 8, 8, 4)
@@ -377,18 +382,21 @@ class MainWindow(QMainWindow):
 
     # -- extension gestures ------------------------------------------------------------
 
+    # Each asks first (Replace / Keep mine / Cancel) if it would replace the artist's slot.
+
     def extend(self, job: JobRecord, direction: str) -> None:
-        self.studio.draft.extend(job, Direction(direction))
-        self.prompt_panel.focus_prompt()
+        self._fill_slots(self.studio.draft.plan_extend(job, Direction(direction)))
 
     def bridge(self, a: JobRecord, b: JobRecord) -> None:
-        self.studio.draft.bridge(a, b)
-        self.prompt_panel.focus_prompt()
+        self._fill_slots(self.studio.draft.plan_bridge(a, b))
 
     def extend_to_image(self, job: JobRecord, image: str, prepend: bool) -> None:
         """An image dropped on a clip: the new clip ends on it (Alt: starts from it)."""
-        self.studio.draft.extend_to_image(job, image, prepend)
-        self.prompt_panel.focus_prompt()
+        self._fill_slots(self.studio.draft.plan_to_image(job, image, prepend))
+
+    def _fill_slots(self, steps: list[Step]) -> None:
+        draft, panel = self.studio.draft, self.prompt_panel
+        self.slots_question = fill_slots(self, steps, draft.apply_plan, panel.focus_prompt)
 
     def _image_on_player(self, path: Path, prepend: bool) -> None:
         job = self._playing
@@ -475,6 +483,8 @@ class MainWindow(QMainWindow):
         if event.spontaneous() and not may_quit(self):
             event.ignore()
             return
+        settings = self.studio.settings
+        settings.update(window=window_memory.remember(self, settings.prefs.window, self.splitters))
         self.player.stop()
         self.desk.close()
         super().closeEvent(event)

@@ -122,8 +122,6 @@ class PromptPanel(QWidget):
         row.addWidget(self.swap_button, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.slot1, 1)
         layout.addLayout(row)
-        self.frame_error = _error_label(self)
-        layout.addWidget(self.frame_error)
 
     def _build_pickers(self, layout: QVBoxLayout) -> None:
         self.aspect_combo = _combo(self, "Shape of the frame, width:height")
@@ -161,7 +159,28 @@ class PromptPanel(QWidget):
         # What the model refuses in this combination (Ray 3.2 and 9:21, a clip to continue
         # by id...): said here, since the disabled Generate's tooltip alone goes unseen.
         self.choice_error = _error_label(self)
-        layout.addWidget(self.choice_error)
+        self.frame_error = _error_label(self)
+        self.extension_label = QLabel(self)
+        self.extension_label.setWordWrap(True)
+        self.extension_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.extension_label.setToolTip("This generation continues or leads into a clip")
+        self.extension_label.hide()
+        layout.addWidget(self._notes_area())
+
+    def _notes_area(self) -> QWidget:
+        """The notes that come and go (what the model refuses, what the slots make of the
+        clip) in a place of their own, of a fixed height (four lines: a wrapped label's
+        minimum would otherwise be judged at its narrowest), so a note appearing never
+        takes a line from the prompt being written."""
+        area = QWidget(self)
+        column = QVBoxLayout(area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        for label in (self.choice_error, self.frame_error, self.extension_label):
+            column.addWidget(label)
+        column.addStretch(1)
+        area.setFixedHeight(4 * self.fontMetrics().lineSpacing() + 2 * column.spacing())
+        return area
 
     def _build_footer(self, layout: QVBoxLayout) -> None:
         self.cost_label = QLabel(self)
@@ -170,11 +189,6 @@ class PromptPanel(QWidget):
             "What the gateway charged for this session's clips, adopted ones included "
             "(~: the estimate, until it says); failed and refused ones cost nothing. " + PRICE_NOTE
         )
-        self.extension_label = QLabel(self)
-        self.extension_label.setWordWrap(True)
-        self.extension_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.extension_label.setToolTip("This generation continues or leads into a clip")
-        self.extension_label.hide()
         # Modify / reframe loaded from the library: a way back to making a new clip.
         self.new_clip_button = QPushButton("Make a new clip instead", self)
         self.new_clip_button.setToolTip("Stop modifying or reframing the clip; the prompt stays")
@@ -196,7 +210,6 @@ class PromptPanel(QWidget):
         )
         layout.addWidget(self.cost_label)
         layout.addWidget(self.spent_label)
-        layout.addWidget(self.extension_label)
         layout.addWidget(self.new_clip_button)
         row = QHBoxLayout()
         row.addWidget(self.takes_spin)

@@ -129,9 +129,10 @@ def test_a_bad_saved_draft_is_ignored(root: QObject, tmp_path: Path) -> None:
     assert draft.parameters["model"] == "ray-2"
 
 
-def test_a_restored_clip_keyframe_shows_the_clip(
+async def test_a_restored_clip_keyframe_shows_the_clip(
     root: QObject, tmp_path: Path, engine: JobEngine, library: LibraryModel, jobs: Jobs
 ) -> None:
+    # async: a slot holding a clip decodes the clip's frame in a task
     clip = jobs.add(JobStatus.READY, prompt="the first shot")
     assert clip.generation_id is not None
     path = tmp_path / "draft.json"
@@ -144,6 +145,9 @@ def test_a_restored_clip_keyframe_shows_the_clip(
     assert again.frame0.keyframe == GenerationKeyframe(clip.generation_id)
     assert again.frame0.label == "Clip “the first shot”"
     assert again.extension_note() == draft.extension_note()
+    for slot in (draft.frame0, again.frame0):  # this clip is no video: its frame is not shown
+        assert slot.pending is not None
+        await slot.pending
 
 
 async def test_a_busy_slot_blocks_sending(root: QObject, tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from luma_desktop.studio.errors import user_error
 from luma_desktop.ui.prompt_panel import PromptPanel
 from tests.ui.conftest import wait_until
 from tests.ui.test_end_to_end import running_window
-from tests.ui.test_prompt_panel import WAIT_MS, _png, panel
+from tests.ui.test_prompt_panel import GEN_A, WAIT_MS, _png, panel
 
 __all__ = ["panel"]  # the fixture, shared
 
@@ -53,4 +53,22 @@ def test_filled_slots_do_not_shrink_the_prompt(
     qtbot.waitUntil(lambda: bool(panel.frame1.label), timeout=WAIT_MS)
     QApplication.processEvents()
     assert panel.slot1.detail_label.isVisible()
+    assert panel.prompt_edit.height() == height
+
+
+def test_notes_under_the_pickers_do_not_shrink_the_prompt(qtbot: QtBot, panel: PromptPanel) -> None:
+    # The walk-through: the prompt box lost a line when a note appeared under the pickers.
+    panel.resize(380, 700)
+    QApplication.processEvents()
+    height = panel.prompt_edit.height()
+    qtbot.keyClicks(panel.prompt_edit, "the same street at dawn")
+    panel.model_combo.setCurrentIndex(panel.model_combo.findData("ray-3.2"))
+    panel.frame0.set_generation(GEN_A)  # a note beside the pickers, and the extension's
+    QApplication.processEvents()
+    assert panel.choice_error.isVisible()
+    assert panel.extension_label.isVisible()
+    assert panel.prompt_edit.height() == height
+    panel.frame0.clear()
+    QApplication.processEvents()
+    assert not panel.choice_error.isVisible()
     assert panel.prompt_edit.height() == height
