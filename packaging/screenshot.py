@@ -75,6 +75,9 @@ async def shoot(out: Path) -> None:
 
 
 def save_screen(window: MainWindow, out: Path) -> None:
+    # The failed job's banner floats over the demo notice; the row says it failed.
+    window.studio.errors.clear()
+    QApplication.processEvents()
     # The screen, not window.grab(): video surfaces come back blank from grab().
     screen = QApplication.primaryScreen()
     geometry = window.frameGeometry()
