@@ -152,6 +152,12 @@ class PromptPanel(QWidget):
         # A row of their own (shown only with Ray 3.2): beside the pickers they made the
         # panel wider than its pane, squeezing the pickers and cutting EXR off.
         toggles = QHBoxLayout()
+        for box in (self.hdr_check, self.exr_check):
+            # Their row keeps its place while a model without them is chosen: switching
+            # to Ray 3.2 never takes a line from the prompt being written.
+            policy = box.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            box.setSizePolicy(policy)
         toggles.addWidget(self.hdr_check)
         toggles.addWidget(self.exr_check)
         toggles.addStretch(1)
