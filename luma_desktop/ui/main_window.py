@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.demo_banner)
         layout.addWidget(splitter, 1)
         self.setCentralWidget(central)
-        self._floating = FloatingBanners(central, [self.error_banner])
+        self._floating = FloatingBanners(central, [self.error_banner], below=self.demo_banner)
 
     def _build_menus(self) -> None:
         build_menus(self)

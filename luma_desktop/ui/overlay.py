@@ -4,6 +4,8 @@ An error that appears while the artist reaches for a control must not move that
 control: the next click would land on something else. So the error banner is laid
 over the content (not in the layout), at the top, at the content's width, and the
 content under it never moves; dismissing it or fixing its cause takes it away.
+A notice that is part of the layout (the demo notice) stays readable: the floating
+banners start below it.
 """
 
 from __future__ import annotations
@@ -18,13 +20,22 @@ MARGIN = 8
 class FloatingBanners(QObject):
     """Keeps ``banners`` (children of ``host``) stacked over the top of ``host``."""
 
-    def __init__(self, host: QWidget, banners: list[QWidget], top: int = MARGIN) -> None:
+    def __init__(
+        self,
+        host: QWidget,
+        banners: list[QWidget],
+        top: int = MARGIN,
+        below: QWidget | None = None,
+    ) -> None:
         super().__init__(host)
         self._host = host
         self._banners = banners
         self._top = top
+        self._below = below  # a notice in the host's layout that banners must not cover
         self._placing = False
         host.installEventFilter(self)
+        if below is not None:
+            below.installEventFilter(self)
         for banner in banners:
             banner.setParent(host)
             banner.installEventFilter(self)
@@ -39,6 +50,13 @@ class FloatingBanners(QObject):
         kind = event.type()
         if watched is self._host:
             moved = kind == QEvent.Type.Resize
+        elif watched is self._below:
+            moved = kind in (
+                QEvent.Type.Show,
+                QEvent.Type.Hide,
+                QEvent.Type.Move,
+                QEvent.Type.Resize,
+            )
         else:  # a banner showed up, or its text changed
             moved = kind in (QEvent.Type.Show, QEvent.Type.LayoutRequest)
         if moved and not self._placing:
@@ -55,6 +73,9 @@ class FloatingBanners(QObject):
     def _place(self) -> None:
         width = max(0, self._host.width() - 2 * MARGIN)
         y = self._top
+        below = self._below
+        if below is not None and not below.isHidden():
+            y = max(y, below.geometry().bottom() + 1 + MARGIN // 2)
         for banner in self._banners:
             if banner.isHidden():
                 continue

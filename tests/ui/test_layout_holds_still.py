@@ -41,6 +41,24 @@ async def test_an_error_banner_moves_nothing_under_the_pointer(tmp_path: Path) -
         assert [where(w) for w in targets] == before
 
 
+async def test_an_error_banner_leaves_the_demo_notice_readable(tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        notice = window.demo_banner
+        assert notice.isVisible()  # demo mode: no key
+        window.studio.errors.report(user_error("network", "Could not connect to the gateway"))
+        banner = window.error_banner
+        await wait_until(lambda: banner.isVisible() and banner.height() > 20)
+        # before: the error floated at the top of the content, over the demo notice
+        assert not banner.geometry().intersects(notice.geometry())
+        assert banner.geometry().top() > notice.geometry().bottom()
+        assert (
+            banner.geometry().top()
+            < window.prompt_panel.mapTo(window.centralWidget(), QPoint(0, 0)).y() + 80
+        )
+        window.studio.errors.clear()
+        await wait_until(lambda: not banner.isVisible())
+
+
 def test_filled_slots_do_not_shrink_the_prompt(
     qtbot: QtBot, panel: PromptPanel, tmp_path: Path
 ) -> None:
