@@ -63,7 +63,7 @@ def describe(job: JobRecord) -> str:
 
 _EXCERPT = 24
 PAGE = 200  # records loaded at once, when the first of their rows is asked for
-PICTURES_BATCH_MS = 16  # thumbnails that arrive within one frame repaint the grid once
+PICTURES_BATCH_MS = 50  # while thumbnails load, those that came are shown this often
 
 
 def short_id(job: JobRecord) -> str:
@@ -293,23 +293,30 @@ class LibraryModel(QAbstractListModel):
 
     def _thumbnail_loaded(self, path: str) -> None:
         """Pictures arrive one by one from the loader threads, and the grid repaints
-        every tile on screen for any tile's change: the tiles whose picture came are
-        repainted together, at most once a frame (a first screen of 40 tiles repainted
-        40 times over took most of the library's opening time)."""
+        every tile on screen for any tile's change (a first screen of 40 tiles was
+        repainted 40 times over): the tiles whose picture came are repainted together
+        once the last picture asked for is in, and every PICTURES_BATCH_MS while more
+        are still loading."""
         local_id = self._by_thumb.get(path)
-        if local_id is None:
-            return
-        self._pictures_due.add(local_id)
-        if not self._pictures_timer:  # the model's own timer: it dies with the model
-            self._pictures_timer = self.startTimer(PICTURES_BATCH_MS)
+        if local_id is not None:
+            self._pictures_due.add(local_id)
+        if not self.thumbnails.loading():
+            self._stop_pictures_timer()
+            self._show_pictures()
+        elif self._pictures_due and not self._pictures_timer:
+            self._pictures_timer = self.startTimer(PICTURES_BATCH_MS)  # dies with the model
 
     def timerEvent(self, event: QTimerEvent) -> None:
         if event.timerId() != self._pictures_timer:
             super().timerEvent(event)
             return
-        self.killTimer(self._pictures_timer)
-        self._pictures_timer = 0
+        self._stop_pictures_timer()
         self._show_pictures()
+
+    def _stop_pictures_timer(self) -> None:
+        if self._pictures_timer:
+            self.killTimer(self._pictures_timer)
+            self._pictures_timer = 0
 
     def _show_pictures(self) -> None:
         rows = [self.row_of(local_id) for local_id in self._pictures_due]

@@ -59,6 +59,10 @@ class ThumbnailCache(QObject):
             self._pool.start(_Load(path, self.size, self._bridge))
         return None
 
+    def loading(self) -> bool:
+        """Some picture asked for is still being read."""
+        return bool(self._pending)
+
     def forget(self, path: str) -> None:
         self._images.pop(path, None)
 
