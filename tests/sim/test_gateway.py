@@ -330,7 +330,10 @@ async def test_fetch_many_param_spellings(client: httpx.AsyncClient, form: str) 
     assert answer.status_code == 200
     items = answer.json()
     assert [item["id"] for item in items] == [a, b]  # unknown ids omitted
-    assert [item["state"] for item in items] == ["completed", "queued"]
+    # The second is still running: queued, or dreaming on a machine slow enough to
+    # let its short queue pass before this request arrives.
+    assert items[0]["state"] == "completed"
+    assert items[1]["state"] in ("queued", "dreaming")
     assert items[0]["assets"]["video"]
     # Not held: a held answer would take the whole hold (a margin for a loaded machine).
     assert time.monotonic() - started < fast_config().hold_seconds
