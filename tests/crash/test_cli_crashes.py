@@ -30,7 +30,9 @@ pytestmark = [
 
 @pytest.fixture
 def sim() -> Iterator[SimServer]:
-    server = SimServer(fast_sim_config(queued_seconds=0.2, dreaming_seconds=1.0)).start()
+    # A second in the queue: the CLI records the create's answer before 'dreaming' fires
+    # the kill, even on a loaded machine (at 0.2 s it was killed first, once in a while).
+    server = SimServer(fast_sim_config(queued_seconds=1.0, dreaming_seconds=1.0)).start()
     yield server
     server.stop()
 
