@@ -203,6 +203,36 @@ def libs() -> _Libs:
     return _Libs()
 
 
+AV_LOG_ERROR = 16
+
+
+@cache
+def quiet_logs() -> bool:
+    """FFmpeg's own messages at errors only, for the whole process.
+
+    Qt Multimedia's FFmpeg backend leaves the library at its default level (info),
+    which prints every opened clip's stream dump ("Input #0, mov,mp4…") on the
+    terminal. The level is one global of libavutil, the very library Qt loads, so
+    setting it here quiets Qt's players too. ``QT_FFMPEG_DEBUG`` (Qt's own switch for
+    FFmpeg's debug output) is left alone. False when the library is not found.
+    """
+    if os.environ.get("QT_FFMPEG_DEBUG"):
+        return False
+    try:
+        folder = _find_dir()
+        if sys.platform == "win32":
+            os.add_dll_directory(str(folder))
+        for stub in sorted(folder.glob("libQt6FFmpegStub-*.so.*")):
+            ctypes.CDLL(str(stub), mode=ctypes.RTLD_GLOBAL)
+        avutil = ctypes.CDLL(str(folder / _file_names("avutil")[0]), mode=ctypes.RTLD_GLOBAL)
+    except (OSError, FFmpegError):
+        return False
+    avutil.av_log_set_level.argtypes = (c_int,)
+    avutil.av_log_set_level.restype = None
+    avutil.av_log_set_level(AV_LOG_ERROR)
+    return True
+
+
 def available() -> str | None:
     """None when exports can run; else why not (shown to the artist)."""
     try:

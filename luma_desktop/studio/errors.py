@@ -91,13 +91,14 @@ class ErrorHub(QObject):
         self.current = error
         self.raised.emit(error)
 
-    def clear_for(self, local_id: str, *, passing_only: bool = False) -> None:
+    def clear_for(self, local_id: str, *, running: bool = False) -> None:
         """The error shown is about ``local_id`` and its cause is gone: it goes.
-        ``passing_only``: only trouble that was retrying by itself (Offline, busy)."""
+        ``running``: the job runs again, which ends only trouble that was retrying by
+        itself (Offline, busy) and an unanswered create (it was found and adopted)."""
         error = self.current
         if error is None or error.local_id != local_id:
             return
-        if not passing_only or error.action is Action.RETRYING:
+        if not running or error.action in (Action.RETRYING, Action.ADOPT):
             self.clear()
 
     def report_exception(self, exc: BaseException) -> None:

@@ -181,7 +181,7 @@ class JobQueue(QObject):
         elif job.status is JobStatus.UNKNOWN:
             self._explain(job)
         elif job.status.active and job.error_kind is None:
-            self._errors.clear_for(job.local_id, passing_only=True)  # it runs again
+            self._errors.clear_for(job.local_id, running=True)
         elif not job.status.active:  # abandoned, not found: nothing left to wait for
             self._errors.clear_for(job.local_id)
 

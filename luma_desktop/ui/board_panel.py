@@ -320,9 +320,7 @@ class BoardPanel(QWidget):
         self.shot_list.blockSignals(True)
         self.shot_list.clear()
         self.shot_list.blockSignals(False)
-        for button in (self.rename_button, self.duplicate_button, self.delete_button):
-            button.setEnabled(board is not None)
-        self.board_params.setEnabled(board is not None)
+        self._enable(board)
         self.board_params.show_values(board.settings.params if board else {}, {})
         if board is None:
             self.cost_label.setText("")
@@ -359,6 +357,26 @@ class BoardPanel(QWidget):
             f"To run: ~{fmt(self.runner.cost_before(board))} credits · "
             f"so far: {approx}{fmt(so_far.total)}{of_cap} credits · {summary(board)}"
         )
+
+    def _enable(self, board: Board | None) -> None:
+        """What needs a board (or its shots) is disabled without one: a button that
+        does nothing when clicked reads as broken. Add shot starts a board by itself."""
+        shots = board is not None and bool(board.shots)
+        for widget in (
+            self.rename_button,
+            self.duplicate_button,
+            self.delete_button,
+            self.takes_spin,
+            self.auto_keep,
+            self.cap_spin,
+            self.board_params,
+            self.stop_button,
+        ):
+            widget.setEnabled(board is not None)
+        for button in (self.remove_button, self.pick_button, self.reroll_button, self.run_button):
+            button.setEnabled(shots)
+        for button in (self.play_button, self.export_button):
+            button.setEnabled(False)  # until a shot has a kept take (set below)
 
     def _emit(self, signal: object) -> None:
         if self.board is not None:

@@ -34,6 +34,7 @@ from luma_desktop.studio.job_model import JobListModel
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.ui.job_delegate import JobDelegate
 from luma_desktop.ui.list_view import ChangedRowsListView
+from luma_desktop.ui.popups import context_menu
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -117,8 +118,7 @@ class JobListView(ChangedRowsListView):
     def menu_for(self, job: JobRecord) -> QMenu:
         """The context menu of one job; items that make no sense for its status are disabled."""
         status = job.status
-        menu = QMenu(self)
-        menu.setToolTipsVisible(True)
+        menu = context_menu(self)
         ready = status is JobStatus.READY and bool(job.video_path)
         unknown = status is JobStatus.UNKNOWN
 

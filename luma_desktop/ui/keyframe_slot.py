@@ -50,6 +50,7 @@ from luma_desktop.core.request import GenerationKeyframe, ImageKeyframe
 from luma_desktop.studio.job_model import GENERATION_MIME
 from luma_desktop.studio.keyframes import PREVIEW_SIZE, KeyframeSlotModel
 from luma_desktop.ui.keyframe_shape_bar import ShapeBar
+from luma_desktop.ui.popups import context_menu
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif *.bmp *.tif *.tiff)"
 PLACEHOLDER = "Drop an image, a link or a clip here"
@@ -384,8 +385,7 @@ class KeyframeSlot(QFrame):
     # -- context menu ----------------------------------------------------------------
 
     def build_menu(self) -> QMenu:
-        menu = QMenu(self)
-        menu.setToolTipsVisible(True)
+        menu = context_menu(self)
         title = self.model.title.lower()
         choose = menu.addAction("Choose file…")
         choose.setToolTip(f"Pick an image file for the {title}")

@@ -30,6 +30,7 @@ from luma_desktop.studio.library_model import LibraryModel, short_id
 from luma_desktop.ui.library_grid import LibraryGrid
 from luma_desktop.ui.lineage_strip import LineageStrip
 from luma_desktop.ui.player_notice import add_openers
+from luma_desktop.ui.popups import context_menu
 from luma_desktop.ui.remake import add_remakes
 
 _S = JobStatus
@@ -300,8 +301,7 @@ class LibraryPanel(QWidget):
 
     def menu_for(self, jobs: list[JobRecord]) -> QMenu:
         """The context menu for the selected clips; items that do not apply are disabled."""
-        menu = QMenu(self)
-        menu.setToolTipsVisible(True)
+        menu = context_menu(self)
 
         def add(text: str, enabled: object, slot: Callable[[], None], tip: str = "") -> None:
             action = menu.addAction(text)

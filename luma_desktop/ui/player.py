@@ -25,11 +25,13 @@ from PySide6.QtMultimedia import (
 from PySide6.QtMultimediaWidgets import QVideoWidget
 from PySide6.QtWidgets import QMenu, QVBoxLayout, QWidget
 
+from luma_desktop.core import ffmpeg
 from luma_desktop.ui.drops import dropped_image
 from luma_desktop.ui.fullscreen import FullScreenHome
 from luma_desktop.ui.player_controls import PlayerControls
 from luma_desktop.ui.player_notice import ClipChecks
 from luma_desktop.ui.player_screen import PlayerScreen
+from luma_desktop.ui.popups import context_menu
 from luma_desktop.ui.shuttle import Shuttle
 
 FALLBACK_FPS = 24.0
@@ -152,6 +154,7 @@ class PlayerWidget(QWidget):
         if not self.checks.check(path):
             self.media_player.setSource(QUrl())
             return
+        ffmpeg.quiet_logs()  # no stream dump on the terminal (once; off the start-up path)
         self.media_player.setSource(QUrl.fromLocalFile(str(path)))
         self._screen.show_video()
         self._set_enabled_controls(True)
@@ -269,7 +272,7 @@ class PlayerWidget(QWidget):
 
     def context_menu(self) -> QMenu:
         """The video area's context menu (built fresh so it reflects the current state)."""
-        menu = QMenu(self)
+        menu = context_menu(self)
         playing = self.media_player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
         menu.addAction("Pause" if playing else "Play", self.toggle_play)
         menu.addSeparator()

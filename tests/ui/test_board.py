@@ -19,6 +19,33 @@ from tests.ui.test_end_to_end import running_window
 SHOTS = ["a lighthouse at dusk", "the beam sweeps the sea", "a ship answers with a lamp"]
 
 
+async def test_without_a_board_its_buttons_are_disabled(qtbot: QtBot, tmp_path: Path) -> None:
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        assert panel.board is None
+        needs_a_board = [
+            panel.rename_button,
+            panel.duplicate_button,
+            panel.delete_button,
+            panel.remove_button,
+            panel.pick_button,
+            panel.reroll_button,
+            panel.run_button,
+            panel.stop_button,
+            panel.play_button,
+            panel.export_button,
+        ]
+        # before: Remove shot, Pick take…, Re-roll, Run, Stop enabled and doing nothing
+        assert [b.text() for b in needs_a_board if b.isEnabled()] == []
+        assert panel.new_button.isEnabled()
+        qtbot.keyClicks(panel.shot_edit, SHOTS[0])
+        qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)  # Add shot starts a board
+        assert panel.board is not None
+        assert panel.run_button.isEnabled()
+        assert panel.remove_button.isEnabled()
+        assert not panel.play_button.isEnabled()  # nothing kept yet
+
+
 async def test_a_three_shot_board_runs_as_a_chain_and_plays_as_one(
     qtbot: QtBot, tmp_path: Path
 ) -> None:

@@ -245,3 +245,27 @@ async def test_after_a_key_refusal_the_status_bar_no_longer_says_sent(
         await wait_until(lambda: banner.error is not None and banner.error.kind == "auth")
         # before: "Sent. You can keep working while it dreams." under "Check your API key"
         assert "Sent" not in window.statusBar().currentMessage()
+
+
+async def test_the_no_answer_banner_goes_when_the_request_log_finds_the_job(
+    tmp_path: Path, sim: SimServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with real_window(tmp_path, sim, SIM_KEY, monkeypatch) as window:
+        await wait_until(lambda: bool(window.balance_label.text()))
+        sim.faults.drop_creates_after_accept = 1  # taken, but the answer is lost
+        banner = window.error_banner
+        titles: list[str] = []
+        window.studio.errors.raised.connect(lambda e: titles.append(e.title))
+        at_ready: list[str] = []
+
+        def changed(job: JobRecord) -> None:  # said before the queue acts on the news
+            if job.status is JobStatus.READY:
+                at_ready.append(banner.title_label.text() if banner.isVisible() else "")
+
+        window.studio.queue.job_changed.connect(changed)
+        window.submit(GenerationRequest("an answer lost on the way"))
+        await wait_until(lambda: bool(at_ready), timeout=30)
+        assert "Sent, but no answer" in titles  # said while it was unknown
+        # found in the gateway's log and adopted: the banner went as the job ran again,
+        # not only once the clip was ready (before: it stayed until then)
+        assert at_ready == [""]

@@ -6,6 +6,7 @@ import itertools
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import QMimeData, QObject, QPoint, QPointF, Qt, QUrl, Slot
@@ -17,9 +18,12 @@ from PySide6.QtWidgets import QApplication, QLabel, QSlider, QToolButton, QVBoxL
 from pytestqt.qtbot import QtBot
 
 from luma_desktop.sim import clips_dir
+from luma_desktop.ui.keyframe_slot import KeyframeSlot
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.player_controls import format_timecode, time_text
 from luma_desktop.ui.player_screen import EMPTY_TEXT
+from tests.ui.conftest import wait_until
+from tests.ui.test_end_to_end import running_window
 
 LANDSCAPE = clips_dir() / "landscape.mp4"
 SQUARE = clips_dir() / "square.mp4"
@@ -341,3 +345,38 @@ def test_dragging_a_non_image_is_refused(player: PlayerWidget, tmp_path: Path) -
     enter.ignore()
     QApplication.sendEvent(player, enter)
     assert not enter.isAccepted()
+
+
+def test_opening_a_clip_prints_no_stream_dump(
+    qtbot: QtBot, player: PlayerWidget, capfd: pytest.CaptureFixture[str]
+) -> None:
+    capfd.readouterr()
+    start(qtbot, player, LANDSCAPE)
+    # before: FFmpeg's "Input #0, mov,mp4,… Stream #0:0 …" on the terminal for each clip
+    assert "Input #0" not in capfd.readouterr().err
+
+
+async def test_context_menus_over_a_playing_window_have_a_top_level_parent(
+    tmp_path: Path, qtlog: Any
+) -> None:
+    async with running_window(tmp_path) as window:
+        window.player.play_file(LANDSCAPE)
+        await wait_until(lambda: window.player.current_frame() is not None)
+        # the video's window container made the window's inner widgets native
+        store = window.studio.queue.engine.store
+        job = store.add(base_url="demo", prompt="a fox", body={}, parents=(), tokens=1)
+        window.studio.queue.model.upsert(job)
+        slot = window.prompt_panel.findChild(KeyframeSlot)
+        assert slot is not None
+        for menu in (
+            window.job_list.menu_for(job),
+            slot.build_menu(),
+            window.player.context_menu(),
+        ):
+            menu.popup(window.mapToGlobal(window.rect().center()))
+            await wait_until(menu.isVisible)
+            menu.close()
+            menu.deleteLater()
+        said = [r.message for r in qtlog.records]
+        # before: "QWidgetWindow(…QTabWidgetClassWindow) must be a top level window."
+        assert not [m for m in said if "must be a top level window" in m]
