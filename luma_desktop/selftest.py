@@ -2,7 +2,8 @@
 
 Starts the studio in demo mode (the simulator in-process), runs one generation to
 the end through the real JobQueue, plays the clip in the real window until decoded
-frames reach the video sink, and checks that keyring can load a backend. Prints one
+frames reach the video sink, checks that keyring can load a backend, and that text
+sorts and case-maps in several languages (the bundle's ICU data is trimmed). Prints one
 line, ``selftest: ok …`` (exit 0) or ``selftest: FAILED <reason>`` (exit 1).
 
 It never touches the artist's profile: HOME, the XDG folders, APPDATA and the data
@@ -36,6 +37,7 @@ from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.selftest_text import SORTED, text_problems
 from luma_desktop.sim import SimConfig
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.ui.icons import app_icon
@@ -131,6 +133,8 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
             progress.step = "asking keyring for a backend"
             keychain = keyring_summary()
             _run_studio(Path(tmp) / "data", progress, timeout)
+            progress.step = "sorting and case-mapping text (ICU)"
+            text = _text_check()
             progress.step = "exporting the demo clip (ProRes, timeline)"
             exported = _export_check(Path(tmp))
         except SelftestError as exc:
@@ -142,7 +146,7 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"selftest: ok generation={progress.generation_id[:8]} frames={progress.frames} "
-        f"keyring={keychain} export={exported} elapsed={elapsed:.1f}s",
+        f"keyring={keychain} export={exported} text={text} elapsed={elapsed:.1f}s",
         flush=True,
     )
     return 0
@@ -162,6 +166,14 @@ def _export_check(folder: Path) -> str:
     if result.frames < 1 or len(list(read_clips(cut))) != 2:
         raise SelftestError("the export or the timeline came out wrong")
     return f"prores:{result.frames}f,fcp_xml:2"
+
+
+def _text_check() -> str:
+    """The bundle's trimmed ICU data still sorts and case-maps the major languages."""
+    problems = text_problems()
+    if problems:
+        raise SelftestError("text came out wrong: " + "; ".join(problems))
+    return f"{len(SORTED)}langs"
 
 
 def _failed(reason: str) -> int:
