@@ -3,7 +3,8 @@
 Starts the studio in demo mode (the simulator in-process), runs one generation to
 the end through the real JobQueue, plays the clip in the real window until decoded
 frames reach the video sink, checks that keyring can load a backend, and that text
-sorts and case-maps in several languages (the bundle's ICU data is trimmed). Prints one
+sorts and case-maps in several languages (the bundle's ICU data is trimmed), that the
+keychain's cipher works, and that every keyframe image format is read. Prints one
 line, ``selftest: ok …`` (exit 0) or ``selftest: FAILED <reason>`` (exit 1).
 
 It never touches the artist's profile: HOME, the XDG folders, APPDATA and the data
@@ -34,9 +35,11 @@ from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 
 from luma_desktop.bootstrap import Options, open_studio
+from luma_desktop.bundle_aes import keychain_cipher_problem
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.selftest_images import FORMATS, image_problems
 from luma_desktop.selftest_text import SORTED, text_problems
 from luma_desktop.sim import SimConfig
 from luma_desktop.studio.job_queue import JobQueue
@@ -93,6 +96,9 @@ def keyring_summary() -> str:
     if not entry_points(group="keyring.backends"):
         # keyring finds its backends through its package metadata: a packaging bug.
         raise SelftestError("keyring has no backends registered (its metadata is missing)")
+    problem = keychain_cipher_problem()
+    if problem:
+        raise SelftestError(f"the keychain could not be used: {problem}")
     backend = keyring.get_keyring()
     if not KeyStore(backend=backend).keychain_available:
         return "none: no keychain"
@@ -135,6 +141,8 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
             _run_studio(Path(tmp) / "data", progress, timeout)
             progress.step = "sorting and case-mapping text (ICU)"
             text = _text_check()
+            progress.step = "preparing keyframes in every offered format (Pillow)"
+            images = _image_check()
             progress.step = "exporting the demo clip (ProRes, timeline)"
             exported = _export_check(Path(tmp))
         except SelftestError as exc:
@@ -146,7 +154,7 @@ def _run(started: float, progress: Progress, timeout: float) -> int:
     elapsed = time.perf_counter() - started
     print(
         f"selftest: ok generation={progress.generation_id[:8]} frames={progress.frames} "
-        f"keyring={keychain} export={exported} text={text} elapsed={elapsed:.1f}s",
+        f"keyring={keychain} export={exported} text={text} images={images} elapsed={elapsed:.1f}s",
         flush=True,
     )
     return 0
@@ -174,6 +182,14 @@ def _text_check() -> str:
     if problems:
         raise SelftestError("text came out wrong: " + "; ".join(problems))
     return f"{len(SORTED)}langs"
+
+
+def _image_check() -> str:
+    """Pillow's trimmed libraries still read and write every keyframe format offered."""
+    problems = image_problems()
+    if problems:
+        raise SelftestError("keyframe images failed: " + "; ".join(problems))
+    return f"{len(FORMATS)}fmts"
 
 
 def _failed(reason: str) -> int:

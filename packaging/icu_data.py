@@ -85,21 +85,13 @@ def _aligned(n: int) -> int:
 # character properties and normalisation tables for that are compiled into libicuuc.
 # Collation: every language (the tree is 3 MB, most of it Chinese, Japanese, Korean).
 KEPT_TREES = ("coll",)
-# Time-zone display names: the languages below (the tree's root gives the GMT±hh:mm
-# form for the rest).
-NAMED_TREES = ("zone",)
-MAJOR_LANGUAGES = frozenset(
-    {"ar", "de", "en", "es", "fr", "hi", "id", "it", "ja", "ko"}
-    | {"nl", "pl", "pt", "ru", "sv", "th", "tr", "uk", "vi", "zh"}
-)
-# Legacy encodings QStringDecoder might meet (mail, old HTML): every single-byte
-# table (all small) and the multi-byte ones browsers still decode.
-KEPT_CONVERTERS = frozenset(
-    {"ibm-943_P15A-2003", "euc-jp-2007", "gb18030", "windows-936-2000", "windows-950-2000"}
-    | {"ibm-970_P110_P110-2006_U2", "windows-949-2000", "ibm-1363_P11B-1998"}
-    | {"ibm-1386_P100-2001", "ibm-1373_P100-2002"}  # the bases windows-936/950 extend
-)
+# Time-zone display names (QTimeZone::displayName, which the app never calls): only the
+# tree's root, which gives the GMT+hh:mm form.
+ROOT_ONLY_TREES = ("zone",)
+# Converters for QStringDecoder's legacy encodings (the app decodes none through Qt):
+# the single-byte tables (all small) stay, the multi-byte CJK and EBCDIC ones go.
 SMALL_CONVERTER = 64 * 1024
+_ROOT_ITEMS = ("root.res", "res_index.res", "pool.res")
 # Top-level items Qt never reaches: character names (u_charName) and spoof checks.
 DROPPED_TOP = frozenset({"unames.icu", "confusables.cfu"})
 _LOCALE_ID = re.compile(r"(root|[a-z]{2,3}(_[A-Za-z0-9]+)*)\.res")
@@ -112,21 +104,16 @@ def qt_needs(name: str, size: int) -> bool:
         tree, item = parts
         if tree in KEPT_TREES:
             return True
-        if tree in NAMED_TREES:
-            return item in ("root.res", "res_index.res", "pool.res") or _major(item)
-        return False  # brkitr, curr, lang, region, unit, rbnf, translit
+        return tree in ROOT_ONLY_TREES and item in _ROOT_ITEMS
+        # (brkitr, curr, lang, region, unit, rbnf, translit: all dropped)
     (item,) = parts
     if item.endswith(".cnv"):
-        return size <= SMALL_CONVERTER or item[:-4] in KEPT_CONVERTERS
+        return size <= SMALL_CONVERTER
     if item in DROPPED_TOP:
         return False
     if _LOCALE_ID.fullmatch(item):  # the main tree: dates, numbers, names by locale
-        return item in ("root.res", "res_index.res", "pool.res")
+        return item in _ROOT_ITEMS
     return True  # supplemental data, converter aliases, stringprep, normalisation
-
-
-def _major(item: str) -> bool:
-    return item.split("_")[0].removesuffix(".res") in MAJOR_LANGUAGES
 
 
 def symbol_bytes(library: Path, symbol: str) -> bytes:

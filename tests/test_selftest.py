@@ -16,7 +16,7 @@ from luma_desktop import selftest
 ROOT = Path(__file__).resolve().parents[1]
 SUMMARY = re.compile(
     r"^selftest: ok generation=[0-9a-f-]{8} frames=(\d+) keyring=(.+) "
-    r"export=prores:\d+f,fcp_xml:2 text=6langs elapsed=\d+\.\ds$",
+    r"export=prores:\d+f,fcp_xml:2 text=6langs images=6fmts elapsed=\d+\.\ds$",
     re.MULTILINE,
 )
 
