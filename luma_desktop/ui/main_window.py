@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QScrollArea,
@@ -20,8 +19,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from luma_desktop import __version__
-from luma_desktop.core import budget
 from luma_desktop.core.boards import Board
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.request import GenerationRequest
@@ -29,7 +26,8 @@ from luma_desktop.studio.desk import Desk
 from luma_desktop.studio.extension import Direction, Step
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
-from luma_desktop.ui import window_memory
+from luma_desktop.ui import review, settings_wiring, window_memory
+from luma_desktop.ui.autoplay import Autoplay
 from luma_desktop.ui.board_panel import BoardPanel
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
@@ -43,6 +41,7 @@ from luma_desktop.ui.overlay import FloatingBanners
 from luma_desktop.ui.player import PlayerWidget
 from luma_desktop.ui.prompt_panel import PromptPanel
 from luma_desktop.ui.slot_gestures import fill_slots
+from luma_desktop.ui.status_line import StatusLine
 
 if TYPE_CHECKING:  # opened on demand: loaded then, not before the window first shows
     from luma_desktop.ui.budget_box import BudgetBox
@@ -50,7 +49,6 @@ if TYPE_CHECKING:  # opened on demand: loaded then, not before the window first 
     from luma_desktop.ui.export_dialog import ExportDialog
     from luma_desktop.ui.settings_dialog import SettingsDialog
 
-AUTOPLAY_DELAY_MS = 250
 DEMO_TEXT = (
     "Demo mode: clips come from a built-in simulator; the credits counted are simulated "
     "and nothing is charged. Enter your AI/ML API key to make real clips."
@@ -66,12 +64,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.studio = studio
         self._playing: JobRecord | None = None  # the clip in the player, for drops on it
-        self._autoplay_candidate: JobRecord | None = None
         self.slots_question: QMessageBox | None = None  # the last Replace/Keep mine question
-        self._autoplay = QTimer(self)
-        self._autoplay.setSingleShot(True)
-        self._autoplay.setInterval(AUTOPLAY_DELAY_MS)
-        self._autoplay.timeout.connect(self._autoplay_latest)
         self.setWindowTitle("Luma Desktop — Demo mode" if studio.demo else "Luma Desktop")
         self.resize(1400, 820)
         self.setAcceptDrops(False)
@@ -146,44 +139,22 @@ class MainWindow(QMainWindow):
         QMessageBox.information(self, title, text)
 
     def _build_status_bar(self) -> None:
-        bar = self.statusBar()
-        self.demo_badge = QLabel(" DEMO ")
-        self.demo_badge.setToolTip(
-            "Running against the built-in simulator: its credits are simulated, nothing is charged."
-        )
-        self.demo_badge.setStyleSheet(
-            "background: #b07a1e; color: white; border-radius: 3px; font-weight: bold;"
-        )
-        self.demo_badge.setVisible(self.studio.demo)
-        bar.addPermanentWidget(self.demo_badge)
-        self.budget_label = QLabel()
-        self.budget_label.setToolTip("Spent today (~ while part is an estimate) and the daily cap")
-        bar.addPermanentWidget(self.budget_label)
+        line = StatusLine(self.statusBar(), demo=self.studio.demo)
+        self.status_line = line
+        self.demo_badge, self.budget_label, self.balance_label = line.labels()
         self._update_budget()
-        self.balance_label = QLabel()
-        self.balance_label.setToolTip(
-            "The account's balance at the gateway, refreshed after a clip finishes "
-            "(at most once a minute)"
-        )
-        bar.addPermanentWidget(self.balance_label)
-
-    def _show_balance(self, text: str, low: bool) -> None:
-        self.balance_label.setText(text)
-        self.balance_label.setVisible(bool(text))
-        # amber when the gateway itself says the balance is low
-        self.balance_label.setStyleSheet("color: #b07a1e; font-weight: bold;" if low else "")
 
     def _update_budget(self) -> None:
-        text = budget.status_text(self.desk.spent_today(), self.desk.caps())
-        self.budget_label.setText(f"Simulated: {text}" if self.studio.demo else text)
+        self.status_line.show_budget(self.desk.spent_today(), self.desk.caps())
 
     def _connect(self) -> None:
         queue, errors = self.studio.queue, self.studio.errors
         self.prompt_panel.generate_requested.connect(self.submit)
-        queue.job_ready.connect(self._on_job_ready)
+        self._autoplay = Autoplay(self, self.play, self._player_busy)
+        queue.job_ready.connect(self._autoplay.offer)
         balance = self.studio.balance
         if balance is not None:
-            balance.changed.connect(self._show_balance)
+            balance.changed.connect(self.status_line.show_balance)
             queue.job_ready.connect(lambda _job: balance.refresh())
             balance.refresh(force=True)
         queue.job_changed.connect(lambda job: self._update_budget())
@@ -243,20 +214,31 @@ class MainWindow(QMainWindow):
 
     def submit(self, request: GenerationRequest) -> bool:
         """Generate the takes asked for, after the budget and the guards against spending
-        tokens by accident (one question for the whole batch)."""
+        credits by accident (one question for the whole batch)."""
         count = self.prompt_panel.takes_spin.value()
+        sent = f"{count} takes sent." if count > 1 else "Sent."
+        return self._send(request, count, sent)
+
+    def _send(
+        self, request: GenerationRequest, count: int, sent: str, group: str | None = None
+    ) -> bool:
+        """Every way of sending: the budget first, then the guards' questions (a new take
+        of a finished request is not a repeat: only the spend question stands)."""
         verdict = self.desk.check(request, count)
         if not verdict.fits:
             self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
             return False
         guards = self.studio.guards
-        if not all(self._ask(guard, count) for guard in guards.needed(request)):
+        needed = guards.needed(request)
+        if group is not None:
+            needed = [g for g in needed if g is Guard.SPEND]
+        if not all(self._ask(guard, count) for guard in needed):
             return False
-        self.desk.send_takes(request, count)
-        guards.sent(request)
+        self.desk.send_takes(request, count, group=group)
+        if group is None:
+            guards.sent(request)
         self._update_budget()
-        sent = f"{count} takes sent" if count > 1 else "Sent"
-        self.statusBar().showMessage(f"{sent}. {SENT_TAIL}", 5000)
+        self.statusBar().showMessage(f"{sent} {SENT_TAIL}", 5000)
         return True
 
     def _ask(self, guard: Guard, count: int = 1) -> bool:
@@ -300,17 +282,7 @@ class MainWindow(QMainWindow):
 
     def send_one(self, request: GenerationRequest, sent: str = "Sent.") -> bool:
         """One clip (a retry, a modify, a reframe): the budget and questions of Generate."""
-        verdict = self.desk.check(request, 1)
-        if not verdict.fits:
-            self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
-            return False
-        guards = self.studio.guards
-        if not all(self._ask(guard) for guard in guards.needed(request)):
-            return False
-        self.desk.send_takes(request, 1)
-        guards.sent(request)
-        self.statusBar().showMessage(f"{sent} {SENT_TAIL}", 5000)
-        return True
+        return self._send(request, 1, sent)
 
     def _take_back_sent(self) -> None:
         """An error came: "Sent. You can keep working…" is no longer the news."""
@@ -334,37 +306,14 @@ class MainWindow(QMainWindow):
         """Re-roll a finished request: a normal action, one more take of its group (only
         the budget and, with a real key, the spend question stand in the way)."""
         request = GenerationRequest.from_body(dict(job.body))
-        verdict = self.desk.check(request, 1)
-        if not verdict.fits:
-            self.statusBar().showMessage(f"Not sent: {verdict.message}", 15_000)
-            return False
-        if Guard.SPEND in self.studio.guards.needed(request) and not self._ask(Guard.SPEND):
-            return False
-        self.desk.send_takes(request, 1, group=self.desk.group_for(job))
-        self.statusBar().showMessage("Another take is on its way.", 5000)
-        return True
+        return self._send(request, 1, "Another take is on its way.", self.desk.group_for(job))
 
     def compare(self, takes: list[JobRecord]) -> CompareView:
-        from luma_desktop.ui.compare_view import CompareView
-
-        group = self.desk.takes.group_of(takes[0].local_id)
-        view = CompareView(takes, group.kept if group else None, self)
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        view.keep_requested.connect(lambda job: self.desk.keep(job.local_id))
-        view.show()
-        return view
+        return review.compare(self, self.desk, takes)
 
     def pick_board_take(self, board_id: str, index: int, takes: list[JobRecord]) -> CompareView:
         """A board waiting for the artist: compare the shot's takes, Keep one, go on."""
-        from luma_desktop.ui.compare_view import CompareView
-
-        view = CompareView(takes, None, self)
-        view.setWindowTitle(f"Shot {index + 1}: pick the take to go on from")
-        view.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        runner = self.desk.runner
-        view.keep_requested.connect(lambda job: runner.keep(board_id, index, job.local_id))
-        view.show()
-        return view
+        return review.pick_board_take(self, self.desk, board_id, index, takes)
 
     def _rate(self, jobs: list[JobRecord], stars: int) -> None:
         for job in jobs:
@@ -373,12 +322,7 @@ class MainWindow(QMainWindow):
 
     def export_clips(self, jobs: list[JobRecord]) -> ExportDialog:
         """The export dialog for one clip or a chain (it stays open while it works)."""
-        from luma_desktop.ui.export_dialog import ExportDialog
-
-        dialog = ExportDialog(jobs, self.studio.data_dir / "exports", self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.show()
-        return dialog
+        return review.export(self, jobs, self.studio.data_dir / "exports")
 
     # -- extension gestures ------------------------------------------------------------
 
@@ -410,17 +354,9 @@ class MainWindow(QMainWindow):
             self.player.clear()
             self._playing = None
 
-    def _on_job_ready(self, job: JobRecord) -> None:
-        """A finished clip plays if nothing else does. A burst of finished jobs is
-        coalesced: the player switches once, to the latest, not once per job."""
-        self._autoplay_candidate = job
-        self._autoplay.start()
-
-    def _autoplay_latest(self) -> None:
-        job, self._autoplay_candidate = self._autoplay_candidate, None
-        idle = self.player.current_path() is None or not self.player.media_player.isPlaying()
-        if job is not None and idle and not self.chain.active:
-            self.play(job)
+    def _player_busy(self) -> bool:
+        playing = self.player.current_path() is not None and self.player.media_player.isPlaying()
+        return playing or self.chain.active
 
     def reuse(self, job: JobRecord) -> None:
         self.studio.draft.reuse(job)
@@ -440,27 +376,11 @@ class MainWindow(QMainWindow):
 
     def settings_dialog(self) -> SettingsDialog:
         """Settings, wired to this window (a key entered or removed takes effect at once)."""
-        from luma_desktop.ui.settings_dialog import SettingsDialog
-
-        studio = self.studio
-        dialog = SettingsDialog(
-            studio.settings, studio.keys, self, test_connection=studio.connection
-        )
-        dialog.key_changed.connect(self._key_changed)
-        self.add_budget(dialog)
-        return dialog
+        return settings_wiring.dialog(self, self.studio, self.add_budget, self._key_changed)
 
     def add_budget(self, dialog: SettingsDialog) -> BudgetBox:
         """The Budget section, above the dialog's buttons; saved when the dialog is."""
-        from luma_desktop.ui.budget_box import BudgetBox
-
-        box = BudgetBox(self.desk.caps(), self.desk.set_caps, dialog)
-        layout = dialog.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(layout.indexOf(dialog.error_label), box)
-        dialog.accepted.connect(box.save)
-        dialog.accepted.connect(self._update_budget)
-        return box
+        return settings_wiring.add_budget(dialog, self.desk, self._update_budget)
 
     def _key_changed(self) -> None:
         if self.studio.demo_wanted() != self.studio.demo:
@@ -469,13 +389,6 @@ class MainWindow(QMainWindow):
         elif not self.studio.demo:
             self.studio.queue.retry_paused()
             self.studio.errors.clear()
-
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Luma Desktop",
-            f"Luma Desktop {__version__}\nGenerate, extend and review Luma Dream Machine video.",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # The title bar's close (a spontaneous event) asks like File → Quit; a close the

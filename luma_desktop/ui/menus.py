@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
+from luma_desktop import __version__
 from luma_desktop.studio.keyframes import swap
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def build_menus(window: MainWindow) -> None:
 
     help_menu = bar.addMenu("&Help")
     _action(help_menu, "&Keyboard shortcuts", lambda: show_shortcuts(window), "F1")
-    _action(help_menu, "&About Luma Desktop", window.about)
+    _action(help_menu, "&About Luma Desktop", lambda: about(window))
 
 
 def _show_tab(window: MainWindow, index: int) -> Callable[[], None]:
@@ -133,3 +134,11 @@ def confirm_box(window: MainWindow, title: str, text: str) -> bool:
         QMessageBox.StandardButton.Yes,
     )
     return answer == QMessageBox.StandardButton.Yes
+
+
+def about(window: QWidget) -> None:
+    QMessageBox.about(
+        window,
+        "About Luma Desktop",
+        f"Luma Desktop {__version__}\nGenerate, extend and review Luma Dream Machine video.",
+    )
