@@ -107,6 +107,11 @@ class PromptCraft(QToolButton):
         edit.textChanged.connect(self._typed)
 
     def _fill_menu(self) -> None:
+        # Owned by the top-level window when shown (see ui/popups.py): a playing video
+        # makes the panel native, and a menu parented in there warns and misplaces.
+        top = self.window()
+        if self.menu_.parentWidget() is not top:
+            self.menu_.setParent(top, self.menu_.windowFlags())
         self.menu_.clear()
         moves = self.menu_.addMenu("Camera move")
         _add_phrases(moves, CAMERA_MOVES, lambda p: p.group, self.insert)
