@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -21,30 +20,24 @@ import httpx
 from luma_desktop.api.account import LOG_PERIOD_SECONDS, Account, Balance
 from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
-from luma_desktop.api.models import Generation, State
+from luma_desktop.api.models import Generation
 from luma_desktop.core import decisions, lookup, submission
-from luma_desktop.core.catalogue import Route, RouteChoice, typical_seconds
+from luma_desktop.core.answers import answer_changes, changed, job_error_kind
+from luma_desktop.core.catalogue import Route, RouteChoice
 from luma_desktop.core.downloads import DownloadStep
 from luma_desktop.core.events import JobEvent, Listener
-from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
+from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
-from luma_desktop.core.naming import OutsideFolder, clip_path, remove_clip_files
+from luma_desktop.core.naming import remove_clip_files
 from luma_desktop.core.policy import Pacer, PollPolicy
+from luma_desktop.core.polling import JobPoller
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.route_memory import RouteMemory, memory_path
 from luma_desktop.core.routing import RouteBook, RouteClient, job_route
-from luma_desktop.core.schedule import UnifiedSchedule, expected_seconds
 from luma_desktop.core.store import JobStore, StoreConflict
 
 log = logging.getLogger(__name__)
 
-_SERVER_TO_STATUS = {
-    State.QUEUED: JobStatus.QUEUED,
-    State.DREAMING: JobStatus.DREAMING,
-    State.COMPLETED: JobStatus.DOWNLOADING,
-    State.FAILED: JobStatus.FAILED,
-}
 # Errors the artist must fix; tracking pauses (the job stays active and resumes later).
 _BLOCKING = frozenset({ErrorKind.AUTH, ErrorKind.FORBIDDEN, ErrorKind.LOCAL_FILE})
 
@@ -78,8 +71,7 @@ class JobEngine:
             route_choice, RouteMemory(memory_path(store.path), wall=self.policy.wall)
         )
         self._listeners: list[Listener] = []
-        self._poll_slots = asyncio.Semaphore(MAX_POLLS_IN_FLIGHT)
-        self._early_noticed = False
+        self._poller = JobPoller(self)  # asks and waits; what it learns comes back here
         self._tracking: set[str] = set()  # local ids with a tracker running (one each)
 
     # -- listening ---------------------------------------------------------------------
@@ -177,7 +169,7 @@ class JobEngine:
     async def _track(self, local_id: str) -> JobRecord:
         job = self.store.get(local_id)
         pacer = Pacer(self.policy)
-        schedule = self._schedule(job)
+        schedule = self._poller.schedule(job)
         attempt = 0
         while job.status.active:
             try:
@@ -185,9 +177,9 @@ class JobEngine:
                     client = self.route_client(job.base_url, job_route(job.route))
                     job = await DownloadStep(self, client, self.policy, job).run()
                 elif job_route(job.route) is Route.UNIFIED:
-                    job = await self._poll_unified(job, schedule)
+                    job = await self._poller.poll_unified(job, schedule)
                 else:
-                    job = await self._poll_once(job, pacer)
+                    job = await self._poller.poll_once(job, pacer)
                     if job.status is JobStatus.STALE and self.policy.stop_when_stale:
                         return job
                 if attempt and job.status.active:  # the retry went through: none pending
@@ -304,65 +296,10 @@ class JobEngine:
     def report_progress(self, job: JobRecord, done: int, total: int | None) -> None:
         self.emit(JobEvent.progress(job, done, total))
 
-    # -- steps ---------------------------------------------------------------------------
+    # -- what a poll changes (see :mod:`.polling`, :mod:`.answers`) ----------------------
 
-    async def _poll_once(self, job: JobRecord, pacer: Pacer) -> JobRecord:
-        job = await self._mind_deadline(job, pacer.polled)
-        assert job.generation_id is not None
-        current = _state_of(job.server_state)
-        wanted = self.policy.next_wanted(current)
-        await pacer.wait_turn()
-        async with self._poll_slots:
-            started = self.policy.clock()
-            pacer.started()
-            generation = await self.client(job.base_url).get(job.generation_id, wanted)
-            elapsed = self.policy.clock() - started
-        pacer.answered(generation.state.priority >= wanted.priority)
-        if self.policy.answered_early(elapsed, generation.state, wanted):
-            self._notice_early(job)
-        return self.record(job, generation)
-
-    async def _mind_deadline(self, job: JobRecord, polled: bool) -> JobRecord:
-        if job.status is not JobStatus.STALE and self._past_deadline(job):
-            job = self._go_stale(job)
-        elif job.status is JobStatus.STALE and polled:
-            await self.policy.sleep(self._limits.stale_poll_interval)  # rarely, not never
-        return job
-
-    def _schedule(self, job: JobRecord) -> UnifiedSchedule:
-        """The unified poll schedule of ``job``'s model (see :mod:`.schedule`)."""
-        model = job.body.get("model") if isinstance(job.body, dict) else None
-        model = model if isinstance(model, str) else None
-        fallback = self.policy.expected_render or typical_seconds(model)
-        history = self.store.render_times(model, Route.UNIFIED.value) if model else []
-        return UnifiedSchedule(expected_seconds(history, fallback), self.policy.min_interval)
-
-    async def _poll_unified(self, job: JobRecord, schedule: UnifiedSchedule) -> JobRecord:
-        """No long poll on this route: wait as the schedule says, then ask once."""
-        job = await self._mind_deadline(job, polled=False)
-        assert job.generation_id is not None
-        stale = job.status is JobStatus.STALE
-        elapsed = self.policy.wall() - job.created_at
-        delay = self._limits.stale_poll_interval if stale else schedule.next_delay(elapsed)
-        await self.policy.sleep(delay)
-        async with self._poll_slots:
-            client = self.route_client(job.base_url, Route.UNIFIED)
-            generation = await client.get(job.generation_id)
-        return self.record(job, generation)
-
-    def _past_deadline(self, job: JobRecord) -> bool:
-        model = job.body.get("model") if isinstance(job.body, dict) else None
-        deadline = self._limits.job_deadline(model if isinstance(model, str) else None)
-        return self.policy.wall() - job.created_at > deadline
-
-    def _go_stale(self, job: JobRecord) -> JobRecord:
-        hours = (self.policy.wall() - job.created_at) / 3600
-        minutes = self._limits.stale_poll_interval / 60
-        message = (
-            f"Still running after {hours:.1f} h, longer than a clip should take. It is now "
-            f"checked every {minutes:.0f} min; abandon it if it never finishes."
-        )
-        log.warning("job %s: stale after %.1f h", job.local_id, hours)
+    def mark_stale(self, job: JobRecord, message: str) -> JobRecord:
+        """Past its deadline: polled rarely from now on, and the artist is told why."""
         job = self.store.update(job.local_id, status=JobStatus.STALE, error_message=message)
         self.emit(JobEvent.changed(job))
         self.emit(JobEvent.notice(job, message))
@@ -372,49 +309,13 @@ class JobEngine:
         """Store what the gateway said; emit only when something changed."""
         if self.store.get(job.local_id).status is JobStatus.ABANDONED:
             return self.store.get(job.local_id)  # an answer that came after "Stop tracking"
-        status = _SERVER_TO_STATUS[generation.state]
-        still_stale = job.status is JobStatus.STALE and not generation.state.terminal
-        if not generation.state_known:
-            log.info("job %s: unknown state %r read as running", job.local_id, generation.raw_state)
-        changes: dict[str, object] = {
-            "generation_id": generation.id,
-            "server_state": generation.state.value,
-            "status": JobStatus.STALE if still_stale else status,
-            "raw": generation.raw,
-            "error_kind": None,
-        }
-        if not still_stale:
-            changes["error_message"] = None
-        if generation.video_url:
-            changes["video_url"] = generation.video_url
-        if generation.credits is not None:
-            changes["cost_credits"] = generation.credits
-            changes["cost_usd"] = generation.usd
-        if generation.state is State.COMPLETED and job.render_seconds is None:
-            changes["render_seconds"] = max(0.0, self.policy.wall() - job.created_at)
-        if generation.state is State.FAILED:
-            changes["failure_reason"] = generation.failure_reason or "The gateway gave no reason."
-        if status is JobStatus.DOWNLOADING and not job.video_path:
-            created = datetime.fromtimestamp(job.created_at)
-            try:
-                path = clip_path(self.library, created, job.prompt, generation.id)
-            except (OutsideFolder, OSError) as exc:
-                raise ApiError(
-                    ErrorKind.LOCAL_FILE,
-                    f"The clip cannot be saved in {self.library}: {exc}",
-                    request_sent=False,
-                ) from None
-            changes["video_path"] = str(path)
+        changes = answer_changes(job, generation, self.library, self.policy.wall)
         before = job
         try:
             job = self.store.update(job.local_id, **changes)
         except StoreConflict as exc:
             raise ApiError(ErrorKind.SERVER, str(exc)) from None
-        if (before.status, before.server_state, before.error_kind) != (
-            job.status,
-            job.server_state,
-            job.error_kind,
-        ):
+        if changed(before, job):
             self.emit(JobEvent.changed(job))
         return job
 
@@ -424,41 +325,25 @@ class JobEngine:
         job = self.store.update(
             job.local_id,
             status=status,
-            error_kind=_kind(error) if error else None,
+            error_kind=job_error_kind(error) if error else None,
             error_message=(message or error.message) if error else None,
         )
         self.emit(JobEvent.changed(job))
         return job
 
     def _blocked(self, job: JobRecord, error: ApiError) -> JobRecord:
-        job = self.store.update(job.local_id, error_kind=_kind(error), error_message=error.message)
-        self.emit(JobEvent.error(job, _kind(error), error.message))
+        job = self.store.update(
+            job.local_id, error_kind=job_error_kind(error), error_message=error.message
+        )
+        self.emit(JobEvent.error(job, job_error_kind(error), error.message))
         return job
 
     async def pause(self, job: JobRecord, error: ApiError, attempt: int) -> None:
         delay = self.policy.backoff(attempt, error.retry_after)
         log.info("job %s: %s; retrying in %.1f s", job.local_id, error.kind.value, delay)
-        self.emit(JobEvent.retrying(job, _kind(error), error.message, delay))
+        self.emit(JobEvent.retrying(job, job_error_kind(error), error.message, delay))
         await self.policy.sleep(delay)
 
     def _out_of_retries(self, attempt: int) -> bool:
         limit = self.policy.max_transient_retries
         return limit is not None and attempt >= limit
-
-    def _notice_early(self, job: JobRecord) -> None:
-        if not self._early_noticed:
-            self._early_noticed = True
-            text = "The gateway answers status requests at once; polling is paced instead."
-            log.warning(text)
-            self.emit(JobEvent.notice(job, text))
-
-
-def _kind(error: ApiError) -> JobErrorKind:
-    return JobErrorKind(error.kind.value)
-
-
-def _state_of(server_state: str | None) -> State:
-    try:
-        return State(server_state) if server_state else State.QUEUED
-    except ValueError:  # a row written by another version: ask from the start
-        return State.QUEUED
