@@ -153,6 +153,11 @@ def _from_media(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
         source.close()
 
 
+def transfer_of(source: Input) -> str:
+    """The transfer of ``source``'s video stream: "PQ", "HLG" or "" (SDR)."""
+    return _stream_facts(source).transfer
+
+
 def _unplayable(facts: ClipFacts, problem: str) -> ClipFacts:
     return ClipFacts(facts.codec, facts.pixel_format, facts.transfer, False, problem)
 

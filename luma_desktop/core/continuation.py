@@ -27,10 +27,12 @@ from typing import TYPE_CHECKING
 
 from luma_desktop.core import ffmpeg
 from luma_desktop.core.catalogue import model_named
+from luma_desktop.core.clipinfo import transfer_of
 from luma_desktop.core.jobs import JobRecord
 from luma_desktop.core.keyframe_errors import KeyframeError
 from luma_desktop.core.media import Decoder, Input, Scaler
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
+from luma_desktop.core.tonemap import tone_map
 
 Finder = Callable[[str], JobRecord | None]
 
@@ -60,11 +62,16 @@ def by_frame(model: str | None, clip: JobRecord | None) -> bool:
 
 
 def frame_png(path: Path, end: End) -> bytes:
-    """The clip's first or last decoded frame, as PNG bytes (blocking: a worker thread)."""
+    """The clip's first or last decoded frame, as PNG bytes (blocking: a worker thread).
+
+    An HDR (PQ, HLG) frame is tone-mapped for SDR exactly as its thumbnail is
+    (:func:`.tonemap.tone_map`): the model takes an 8-bit SDR image, and flat code
+    values would make the new clip start dim and washed out."""
     source = Input(path)
     try:
         info = source.info()
         width, height = info.width, info.height
+        transfer = transfer_of(source)
         decoder = Decoder(source)
         scaler = Scaler(width, height, "rgb24")
         try:
@@ -75,7 +82,7 @@ def frame_png(path: Path, end: End) -> bytes:
                     break
             if not taken:
                 raise FrameUnavailable(f"“{path.name}” has no video frames.")
-            image = _rgb_image(taken, width, height)
+            image = _rgb_image(taken, width, height, transfer)
         finally:
             scaler.close()
             decoder.close()
@@ -134,11 +141,11 @@ def describe(label: str, keyframe: ImageKeyframe, clip_name: str) -> str:
     return f"{label} continues from the last frame of clip {clip_name}"
 
 
-def _rgb_image(frm: int, width: int, height: int) -> Image.Image:
-    """An rgb24 frame as a Pillow image (its own copy of the pixels)."""
+def _rgb_image(frm: int, width: int, height: int, transfer: str) -> Image.Image:
+    """An rgb24 frame as a Pillow image (its own copy of the pixels, SDR)."""
     from PIL import Image
 
     head = ffmpeg.frame(frm)
     stride = head.linesize[0]
-    data = ctypes.string_at(head.data[0], stride * height)
+    data = tone_map(ctypes.string_at(head.data[0], stride * height), transfer)
     return Image.frombuffer("RGB", (width, height), data, "raw", "RGB", stride, 1)

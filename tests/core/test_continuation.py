@@ -3,13 +3,16 @@ frame taken from the clip on disk, the rule of when, and the request it makes.""
 
 from __future__ import annotations
 
+import base64
 import io
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops, ImageStat
 
+from luma_desktop.core.clipinfo import first_frame
 from luma_desktop.core.continuation import (
     End,
     FrameUnavailable,
@@ -18,9 +21,11 @@ from luma_desktop.core.continuation import (
     frame_png,
     through_frames,
 )
+from luma_desktop.core.images import prepare_image_bytes
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
 from luma_desktop.sim.clipmaker import ClipSpec, _Painter, render_clip
+from tests.encodes import HDR10, HLG, encode
 
 SPEC = ClipSpec(seed="0f6c1bd8", prompt="a lighthouse at dusk", seconds=1, fps=6)
 RAY2_ID = "7c880e75-9892-4238-8464-49cb0c6deabd"
@@ -115,3 +120,42 @@ async def test_a_request_goes_through_frames_only_where_it_must(tmp_path: Path) 
     assert sent.to_body()["last_image_url"].startswith("data:image/")
     with pytest.raises(FrameUnavailable, match="not in the library"):
         await through_frames(ray32, lambda _id: None)
+
+
+@pytest.mark.parametrize("made", [HDR10, HLG], ids=["pq", "hlg"])
+def test_an_hdr_clip_frame_is_tone_mapped_like_its_thumbnail(
+    tmp_path: Path, made: tuple[str, list[str]]
+) -> None:
+    """The keyframe taken from an HDR clip (a Ray 3.2 extension, "As first" in the
+    player) is the SDR picture its thumbnail shows, not swscale's flat code values."""
+    name, options = made
+    path = encode(tmp_path, name, options)
+    untagged = encode(tmp_path, "plain.mp4", options[:-2])  # same codes, no transfer
+    facts, thumb = first_frame(path, 36)
+    _plain_facts, codes = first_frame(untagged, 36)
+    assert facts.transfer in ("PQ", "HLG")
+    assert thumb is not None
+    assert codes is not None
+    thumbnail = Image.frombytes("RGB", (thumb.width, thumb.height), thumb.rgb)
+    flat = Image.frombytes("RGB", (codes.width, codes.height), codes.rgb)
+    assert thumb.rgb != codes.rgb  # the mapping shows: the checks below can fail
+
+    taken = Image.open(io.BytesIO(frame_png(path, End.FIRST)))
+    assert taken.convert("RGB").tobytes() == thumb.rgb
+    clip = replace(_clip(tmp_path, "ray-3.2", RAY32_ID), video_path=str(path))
+    keyframe = clip_frame(clip, End.FIRST)
+    # What is sent is the thumbnail's picture through the same preparation (JPEG or
+    # PNG), pixel for pixel; the flat code values would be sent otherwise.
+    assert _pixels(keyframe) == _pixels(prepare_image_bytes(_png(thumbnail), "thumbnail"))
+    assert _pixels(keyframe) != _pixels(prepare_image_bytes(_png(flat), "codes"))
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _pixels(keyframe: ImageKeyframe) -> bytes:
+    data = base64.b64decode(keyframe.url.split(",", 1)[1])
+    return Image.open(io.BytesIO(data)).convert("RGB").tobytes()
