@@ -134,11 +134,22 @@ async def through_frames(
     return replace(request, frame0=frames["frame0"], frame1=frames["frame1"])
 
 
+FROM_LAST = "continues from the last frame of"  # the prompt panel's and the Board tab's words
+
+
 def describe(label: str, keyframe: ImageKeyframe, clip_name: str) -> str:
     """What a clip frame does for the next clip, in the artist's words."""
     if keyframe.clip_end == End.FIRST.value:
         return f"{label} leads into the first frame of clip {clip_name}"
-    return f"{label} continues from the last frame of clip {clip_name}"
+    return f"{label} {FROM_LAST} clip {clip_name}"
+
+
+def board_chain(model: str | None) -> str:
+    """How a board on ``model`` chains its shots, when it goes through frames ("" else)."""
+    spec = model_named(model)
+    if spec is None or spec.generation_keyframes:
+        return ""
+    return f"On {spec.label}, each shot {FROM_LAST} the shot before (not by its generation id)."
 
 
 def _rgb_image(frm: int, width: int, height: int, transfer: str) -> Image.Image:

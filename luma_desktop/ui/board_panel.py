@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from luma_desktop.core.boards import Board, Shot, to_run
 from luma_desktop.core.budget import fmt
+from luma_desktop.core.continuation import board_chain
 from luma_desktop.core.takes import MAX_TAKES
 from luma_desktop.studio.board_runner import BoardRunner, summary
 from luma_desktop.studio.shot_edits import ShotEdits
@@ -353,10 +354,12 @@ class BoardPanel(QWidget):
         approx = "~" if so_far.estimated else ""
         cap = self.runner.caps_for(board).per_board
         of_cap = f" of {fmt(cap)} (cap)" if cap is not None else ""
-        return (
+        text = (
             f"To run: ~{fmt(self.runner.cost_before(board))} credits · "
             f"so far: {approx}{fmt(so_far.total)}{of_cap} credits · {summary(board)}"
         )
+        chained = board_chain(board.settings.params.get("model"))
+        return f"{text}\n{chained}" if chained else text
 
     def _enable(self, board: Board | None) -> None:
         """What needs a board (or its shots) is disabled without one: a button that

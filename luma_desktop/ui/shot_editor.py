@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from luma_desktop.core import budget
 from luma_desktop.core.boards import FRAMES, Shot
 from luma_desktop.core.catalogue import DEFAULT_RESOLUTION, MODELS, ModelSpec
+from luma_desktop.core.continuation import FROM_LAST, board_chain
 from luma_desktop.core.request import GenerationKeyframe
 from luma_desktop.ui.model_controls import model_values, spec_of
 
@@ -169,8 +170,13 @@ def _shown(value: object, name: str, spec: ModelSpec) -> str:
 def _frame_text(shot: Shot, frame: str, number: int) -> str:
     keyframe = shot.keyframe(frame)
     if keyframe is None:
+        if frame == "frame0" and number == 1:
+            return "none: starts the board"
         if frame == "frame0":
-            return "none: starts the board" if number == 1 else "none: extends the shot before"
+            chained = board_chain(shot.settings().get("model") or spec_of(None).name)
+            return (
+                f"none: {FROM_LAST} the shot before" if chained else "none: extends the shot before"
+            )
         return "none"
     if isinstance(keyframe, GenerationKeyframe):
         return keyframe.describe()
@@ -186,5 +192,7 @@ def _about(shot: Shot, takes: int) -> str:
     cost = budget.estimate(request) * takes
     each = f"{takes} takes" if takes > 1 else "a take"
     text = f"Runs with {shown}; about {budget.fmt(cost)} credits for {each}."
+    chained = board_chain(spec.name)
+    text = f"{text} {chained}" if chained else text
     issues = [i.message for i in request.issues() if i.field != "prompt"]
     return f"{text} Not sendable: {issues[0]}" if issues else text

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.core.continuation import FROM_LAST, board_chain
 from luma_desktop.core.lineage import continues
 from luma_desktop.core.request import GenerationKeyframe, GenerationRequest, ImageKeyframe
 from luma_desktop.ui.board_panel import BoardPanel
@@ -117,3 +118,41 @@ async def test_a_bad_picture_is_said_and_a_frame_is_cleared(
         qtbot.mouseClick(panel.shot_editor.clear_buttons["frame0"], Qt.MouseButton.LeftButton)
         assert panel.board.shots[0].keyframe("frame0") is None
         assert panel.shot_editor.frame_labels["frame0"].text() == "none: starts the board"
+
+
+async def test_the_board_tab_says_a_ray32_board_chains_through_last_frames(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A board (or a shot) on Ray 3.2 says each shot continues from the last frame of the
+    shot before, in the prompt panel's words; on Ray 2 it says the shot extends."""
+    said = board_chain("ray-3.2")
+    assert FROM_LAST in said
+    async with running_window(tmp_path) as window:
+        panel = window.board_panel
+        window.side_tabs.setCurrentWidget(panel)
+        for text in ("a harbour at dawn", "the harbour at dusk"):
+            qtbot.keyClicks(panel.shot_edit, text)
+            qtbot.keyClick(panel.shot_edit, Qt.Key.Key_Return)
+        editor = panel.shot_editor
+        pick(panel.board_params.combos, "model", "ray-2")
+        panel.shot_list.setCurrentRow(1)
+        assert said not in panel.cost_label.text()
+        assert said not in editor.about_label.text()
+        assert editor.frame_labels["frame0"].text() == "none: extends the shot before"
+
+        pick(panel.board_params.combos, "model", "ray-3.2")  # the board's model
+        assert said in panel.cost_label.text()
+        panel.shot_list.setCurrentRow(1)
+        assert said in editor.about_label.text()
+        frame0 = editor.frame_labels["frame0"].text()
+        assert frame0 == f"none: {FROM_LAST} the shot before"
+
+        pick(editor.pickers.combos, "model", "ray-2")  # the shot's own model goes by id
+        assert said not in editor.about_label.text()
+        assert editor.frame_labels["frame0"].text() == "none: extends the shot before"
+
+        pick(panel.board_params.combos, "model", "ray-2")
+        panel.shot_list.setCurrentRow(0)
+        pick(editor.pickers.combos, "model", "ray-3.2")  # a shot's own Ray 3.2
+        assert said in editor.about_label.text()
+        assert said not in panel.cost_label.text()
