@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 QT_LIBS="libpulse0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0
 libdbus-1-3 libx11-xcb1 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxcb-cursor0 xvfb
-binutils gcc"
-# (binutils and gcc: the bundle's build makes ICU's trimmed data library and the QtQuick
+openbox xdotool binutils gcc"
+# (openbox and xdotool: the full-screen round trip is tested under a real window manager;
+# binutils and gcc: the bundle's build makes ICU's trimmed data library and the QtQuick
 # stand-ins from the wheel's own files, see CONTRIBUTING's "Packaging".)
 
 if command -v apt-get >/dev/null && command -v dpkg-query >/dev/null; then
