@@ -149,7 +149,6 @@ BENCHES: dict[str, tuple[list[str], list[Goal]]] = {
             Goal(
                 "unified route (warm): fewer requests than a 10 s poller, median latency ≤ 3 s",
                 shown(
-                    "unified",
                     "unified_requests_per_job_ours",
                     "unified_requests_per_job_naive10s",
                     "unified_latency_ms_ours_median",
