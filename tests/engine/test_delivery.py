@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
 import zipfile
 from pathlib import Path
 
-import imageio_ffmpeg
 import pytest
 
 from luma_desktop.api.formats import EXR, MKV, MOV, MP4, UNUSABLE, WEBM, ZIP, Delivery, sniff
@@ -19,6 +17,7 @@ from luma_desktop.core.recovery import rebuild_library
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.store import JobStore
 from luma_desktop.sim import SimServer
+from tests.encodes import encode
 from tests.engine.conftest import EngineFactory
 
 # name: (output file, FFmpeg output options, what it is)
@@ -37,21 +36,7 @@ ENCODES: dict[str, tuple[str, list[str], Delivery]] = {
 
 
 def _encode(folder: Path, name: str, options: list[str]) -> bytes:
-    out = folder / name
-    subprocess.run(
-        [
-            imageio_ffmpeg.get_ffmpeg_exe(),
-            *("-hide_banner", "-loglevel", "error", "-f", "lavfi"),
-            *("-i", "testsrc2=size=64x36:rate=12:duration=0.25"),
-            *options,
-            "-y",
-            str(out),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
-    return out.read_bytes()
+    return encode(folder, name, options).read_bytes()
 
 
 def _frames_zip(folder: Path) -> bytes:
