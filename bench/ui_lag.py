@@ -9,7 +9,7 @@ second simulator that serves one big deterministic payload, sent at
 ``--download-mb-s`` per download.
 
 Each run opens a studio the way the app does (``open_studio`` on an
-``asyncio.Runner(loop_factory=qasync.QEventLoop)``, a fresh data folder, a key in an
+``asyncio.Runner(loop_factory=StudioLoop)``, a fresh data folder, a key in an
 in-memory keychain, not demo mode), shows the real ``MainWindow`` offscreen, submits
 N jobs with ``studio.queue.generate`` (no spend dialog), waits until all are
 ``dreaming``, starts two downloads through the engine (two jobs recorded as
@@ -59,7 +59,6 @@ from types import FrameType
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_API", "pyside6")
 
-import qasync  # QT_API above: qasync uses PySide6 whatever else is installed
 from keyring.backends.null import Keyring as NoKeychain
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
@@ -72,6 +71,7 @@ from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.naming import clip_path
 from luma_desktop.core.request import PRICE_TOKENS, GenerationRequest
 from luma_desktop.core.secrets import KeyStore
+from luma_desktop.studio.event_loop import StudioLoop
 from luma_desktop.studio.session import Studio
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
@@ -415,6 +415,8 @@ def _cprofile_report(profiler: cProfile.Profile) -> str:
 
 async def bench(args: argparse.Namespace, urls: tuple[str, str]) -> None:
     if args.profile:
+        for _ in range(args.warm_runs):  # stalls that only show after some studios
+            await one_run(args.jobs, urls, args.window, args.burst)
         for kind in ("stalls", "cprofile"):
             stats, report = await one_run(args.jobs, urls, args.window, args.burst, kind)
             print(f"== {kind}, n={args.jobs}: {stats}\n{report}", file=sys.stderr)
@@ -452,6 +454,9 @@ def main() -> None:
         "--download-mb-s", type=float, default=20.0, help="rate of each download (0: unthrottled)"
     )
     parser.add_argument("--profile", action="store_true", help="find the stalls (stderr)")
+    parser.add_argument(
+        "--warm-runs", type=int, default=0, help="with --profile: unmeasured runs before it"
+    )
     args = parser.parse_args()
     rate = int(args.download_mb_s * MB)
     # Big enough that neither download ends during a run (unthrottled: as far as it gets).
@@ -464,7 +469,7 @@ def main() -> None:
     try:
         jobs_url = start(["-c", JOBS_SIM, str(args.burst_seconds)], procs)
         big_url = start(["-c", BIG_SIM, str(size), str(rate)], procs)
-        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+        with asyncio.Runner(loop_factory=StudioLoop) as runner:
             runner.run(bench(args, (jobs_url, big_url)))
     finally:
         stop_all(procs)

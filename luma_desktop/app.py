@@ -19,7 +19,6 @@ from pathlib import Path
 
 os.environ.setdefault("QT_API", "pyside6")  # qasync picks the first Qt binding it finds
 
-import qasync
 from PySide6.QtCore import QByteArray, QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -29,6 +28,7 @@ from luma_desktop.core import paths
 from luma_desktop.core.lock import DataDirLocked
 from luma_desktop.core.secrets import KeyStore
 from luma_desktop.core.store import StoreUnavailable
+from luma_desktop.studio.event_loop import StudioLoop
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.main_window import MainWindow
 from luma_desktop.ui.theme import apply_dark_theme
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = Options(
         demo=args.demo, base_url=args.base_url, data_dir=args.data_dir, start_later=True
     )
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=StudioLoop) as runner:
         return runner.run(run(app, options))
 
 

@@ -27,7 +27,6 @@ import dataclasses
 import logging
 import sqlite3
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -202,7 +201,7 @@ def _check_budget(
         db.close()
     if override is not None:
         caps = dataclasses.replace(caps, per_day=override)
-    today = budget.spent(store.search(""), since=budget.start_of_day(time.time()))
+    today = budget.spent_today(store.created_since)
     verdict = budget.check(budget.estimate(request), caps, today, what="This generation")
     if not verdict.fits:
         raise CliError(f"not sent: {verdict.message}", EXIT_INPUT)

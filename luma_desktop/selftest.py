@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 import keyring
-import qasync
 from keyring.backends.null import Keyring as NoKeychain
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtMultimedia import QVideoFrame, QVideoSink
@@ -42,6 +41,7 @@ from luma_desktop.core.secrets import KeyStore
 from luma_desktop.selftest_images import FORMATS, image_problems
 from luma_desktop.selftest_text import SORTED, text_problems
 from luma_desktop.sim import SimConfig
+from luma_desktop.studio.event_loop import StudioLoop
 from luma_desktop.studio.job_queue import JobQueue
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.main_window import MainWindow
@@ -204,7 +204,7 @@ def _run_studio(data: Path, progress: Progress, timeout: float) -> None:
     app.setQuitOnLastWindowClosed(False)  # the loop ends when the coroutine does
     app.setWindowIcon(app_icon())
     apply_dark_theme(app)
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    with asyncio.Runner(loop_factory=StudioLoop) as runner:
         runner.run(asyncio.wait_for(_generate_and_play(data, progress), timeout))
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import sqlite3
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -105,6 +106,13 @@ def spent(
         if job.created_at >= since:
             total = total + cost(job)
     return total
+
+
+def spent_today(jobs_since: Callable[[float], Iterable[JobRecord]]) -> Spend:
+    """Today's spend, from the jobs ``jobs_since(start of today)`` gives (the store's
+    ``created_since``: today's jobs only, not the whole library)."""
+    start = start_of_day(time.time())
+    return spent(jobs_since(start), start)
 
 
 def fmt(amount: float) -> str:

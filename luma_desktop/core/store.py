@@ -199,6 +199,12 @@ class JobStore:
             self._db.execute(*_search(LIGHT_COLUMNS, text, statuses, limit)).fetchall()
         )
 
+    def created_since(self, since: float) -> list[JobRecord]:
+        """Jobs created at or after ``since`` (a time.time()), newest first: today's
+        spend reads these on every job change, never the whole library."""
+        sql = f"SELECT {LIGHT_COLUMNS} FROM jobs WHERE created_at >= ? ORDER BY created_at DESC"  # noqa: S608 (fixed)
+        return load_rows(self._db.execute(sql, (since,)).fetchall())
+
     def search_prompts(
         self, text: str = "", statuses: Iterable[JobStatus] = ()
     ) -> list[tuple[str, str]]:

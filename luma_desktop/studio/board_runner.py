@@ -11,7 +11,6 @@ frame (:func:`luma_desktop.core.continuation.through_frames`).
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -127,7 +126,7 @@ class BoardRunner(QObject):
     def check(self, board: Board) -> Verdict:
         """Does running the rest of ``board`` fit under the caps? Asked before Run sends
         anything, so a run that would pass a cap does not start and stop half-way."""
-        today = budget.spent(self.engine.store.search(""), budget.start_of_day(time.time()))
+        today = budget.spent_today(self.engine.store.created_since)
         cost, so_far = self.cost_before(board), self.cost_so_far(board)
         what = "Running the rest of this board"
         return budget.check(cost, self.caps_for(board), today, so_far, what=what)
@@ -169,7 +168,7 @@ class BoardRunner(QObject):
         count = board.settings.takes
         caps = self._caps()
         caps = Caps(caps.per_day, board.settings.cap_credits or caps.per_board)
-        today = budget.spent(self.engine.store.search(""), budget.start_of_day(time.time()))
+        today = budget.spent_today(self.engine.store.created_since)
         what = f"Shot {step.index + 1} ({count} take{'s' if count > 1 else ''})"
         cost = budget.estimate(request) * count
         verdict = budget.check(cost, caps, today, self.cost_so_far(board), what=what)

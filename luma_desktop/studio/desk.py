@@ -5,7 +5,6 @@ studio and closed with the window."""
 from __future__ import annotations
 
 import contextlib
-import time
 
 from PySide6.QtCore import QObject, Signal
 
@@ -49,7 +48,7 @@ class Desk(QObject):
 
     def spent_today(self) -> Spend:
         store = self.studio.queue.engine.store
-        return budget.spent(store.search(""), budget.start_of_day(time.time()))
+        return budget.spent_today(store.created_since)
 
     def check(self, request: GenerationRequest, count: int) -> Verdict:
         """Does ``count`` takes of ``request`` fit under today's cap?"""

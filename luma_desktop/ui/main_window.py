@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QImage
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -54,6 +54,7 @@ DEMO_TEXT = (
     "and nothing is charged. Enter your AI/ML API key to make real clips."
 )
 SENT_TAIL = "You can keep working while it dreams."
+BUDGET_REFRESH_MS = 250  # the spend line trails a job change by at most this
 
 
 class MainWindow(QMainWindow):
@@ -144,6 +145,10 @@ class MainWindow(QMainWindow):
         self.demo_badge, self.budget_label, self.balance_label = line.labels()
         self._update_budget()
 
+    def _budget_changed(self) -> None:
+        if not self._budget_due.isActive():  # not restarted: a steady stream still shows
+            self._budget_due.start()
+
     def _update_budget(self) -> None:
         self.status_line.show_budget(self.desk.spent_today(), self.desk.caps())
 
@@ -157,7 +162,10 @@ class MainWindow(QMainWindow):
             balance.changed.connect(self.status_line.show_balance)
             queue.job_ready.connect(lambda _job: balance.refresh())
             balance.refresh(force=True)
-        queue.job_changed.connect(lambda job: self._update_budget())
+        # Today's spend is read from the store: once per burst of changes, not per change.
+        self._budget_due = QTimer(self, singleShot=True, interval=BUDGET_REFRESH_MS)
+        self._budget_due.timeout.connect(self._update_budget)
+        queue.job_changed.connect(self._budget_changed)
         demo = self.studio.demo  # the simulator's credits: counted, and said to be simulated
         self.prompt_panel.set_spent(queue.spent, simulated=demo)
         queue.spent_changed.connect(lambda spent: self.prompt_panel.set_spent(spent, demo))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import keyring.backends.fail
 import pytest
 
+from luma_desktop.core import budget
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.lock import DataDirLock, DataDirLocked
 from luma_desktop.core.logs import setup_logging
@@ -143,3 +145,16 @@ def test_search_prompts_and_get_many_agree_with_search(tmp_path: Path) -> None:
     ids = [local_id for local_id, _prompt in store.search_prompts()]
     assert {j.local_id for j in store.get_many([ids[2], ids[0], "unknown"])} == {ids[0], ids[2]}
     assert store.get_many([]) == []
+
+
+def test_todays_spend_reads_only_todays_jobs(tmp_path: Path) -> None:
+    """The budget line is refreshed on every job change: it asks the store for today's
+    jobs, not for the whole library."""
+    store = JobStore(tmp_path / "jobs.sqlite3")
+    today = [_add(store), _add(store)]
+    old = _add(store)
+    yesterday = budget.start_of_day(time.time()) - 3600
+    store.update(old, created_at=yesterday)
+    assert {j.local_id for j in store.created_since(yesterday + 3600)} == set(today)
+    assert [j.local_id for j in store.created_since(yesterday)][-1] == old  # newest first
+    assert budget.spent_today(store.created_since) == budget.Spend(estimated=1_000_000)

@@ -13,19 +13,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import qasync
 from PySide6.QtCore import QObject, QSize, QTimer, SignalInstance, Slot
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtMultimedia import QVideoFrame, QVideoSink
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.studio.event_loop import StudioLoop
 from tests import leaks
 
 
 def _qasync_loop() -> asyncio.AbstractEventLoop:
     app = QApplication.instance() or QApplication([])
-    loop: asyncio.AbstractEventLoop = qasync.QEventLoop(app)
+    loop: asyncio.AbstractEventLoop = StudioLoop(app)
     return loop
 
 
@@ -58,7 +58,7 @@ def qloop(qapp: QApplication, qtbot: QtBot) -> Iterator[asyncio.AbstractEventLoo
     Torn down completely, because an ``already_running`` qasync loop otherwise stays the
     "running loop" and keeps its timers alive into later tests.
     """
-    loop = qasync.QEventLoop(qapp, already_running=True)
+    loop = StudioLoop(qapp, already_running=True)
     # Our own executor for asyncio.to_thread, so its threads are joined at the end.
     executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="qloop-test")
     loop.set_default_executor(executor)

@@ -11,12 +11,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-import qasync  # QT_API=pyside6 in the environment binds it to PySide6
 from PySide6.QtWidgets import QApplication, QSplitter
 
 from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.sim import SimConfig
 from luma_desktop.sim.clipmaker import ClipSpec, render_clip
+from luma_desktop.studio.event_loop import StudioLoop
 from luma_desktop.ui.main_window import MainWindow
 
 
@@ -82,7 +82,7 @@ async def probe() -> dict[str, object]:
 def main() -> None:
     app = QApplication(sys.argv)
     del app
-    result = asyncio.Runner(loop_factory=qasync.QEventLoop).run(probe())
+    result = asyncio.Runner(loop_factory=StudioLoop).run(probe())
     print("PROBE " + json.dumps(result), flush=True)
 
 

@@ -1,0 +1,163 @@
+"""The asyncio loop on Qt's: qasync's loop with asyncio's own scheduling.
+
+qasync starts one Qt timer per callback: every ``call_soon`` (each socket read, each
+resumed task) is a ``startTimer`` and a ``killTimer``, and a cancelled ``call_later``
+(every read deadline httpx sets, then cancels when the bytes come) keeps its Qt timer
+until it would have fired. Qt keeps an object's timers in lists it scans on each
+``killTimer``, so a long download (tens of reads a second, each leaving a deadline
+behind for its full timeout) makes every callback slower as the session goes on:
+measured in ``bench/ui_lag.py``, ~22,000 ``killTimer`` calls took 3.3 s of an 8 s
+window after four studios, stalling the window 1.5-3.6 s at a time.
+
+This loop keeps asyncio's structures instead (``_ready``, a deque; ``_scheduled``, a
+heap of ``TimerHandle``, cancelled ones dropped as asyncio drops them) and drives them
+with one single-shot Qt timer, armed for the earliest deadline. Ready callbacks run in
+batches of at most ``BATCH_SECONDS``; the rest wait one turn of Qt's loop, so painting
+and input get in between however much work is queued. Sockets, threads and the rest
+stay qasync's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import math
+import os
+import time
+from collections.abc import Callable
+from contextvars import Context
+from typing import Any
+
+os.environ.setdefault("QT_API", "pyside6")  # qasync takes the first Qt binding it finds
+
+import qasync
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+
+# Ready callbacks run for at most this long before Qt's loop gets a turn (paint, input,
+# socket notifiers). Below a frame, so a queue of work costs frames only if one callback
+# alone is long.
+BATCH_SECONDS = 0.004
+# As asyncio's BaseEventLoop: rebuild the heap once most of it is cancelled timers.
+_MIN_HEAP_TO_CLEAN = 100
+_CANCELLED_SHARE_TO_CLEAN = 0.5
+
+
+class StudioLoop(qasync.QEventLoop):  # type: ignore[misc]
+    """qasync's loop with one Qt timer for all of asyncio's callbacks."""
+
+    _ready: Any  # asyncio.BaseEventLoop's deque of Handles
+    _scheduled: list[asyncio.TimerHandle]  # ... and its heap of TimerHandles
+    _timer_cancelled_count: int
+
+    def __init__(self, app: QCoreApplication | None = None, already_running: bool = False):
+        self._wake = QTimer()
+        self._wake.setSingleShot(True)
+        self._wake.setTimerType(Qt.TimerType.PreciseTimer)
+        self._wake.timeout.connect(self._run_due)
+        self._armed_for: float | None = None  # the loop time the wake is set for
+        super().__init__(app, already_running=already_running)
+
+    # -- scheduling: asyncio's own, instead of a Qt timer per callback -----------------
+
+    def call_soon(
+        self,
+        callback: Callable[..., object],
+        *args: Any,
+        context: Context | None = None,
+    ) -> asyncio.Handle:
+        _check_callable(callback)
+        handle = asyncio.BaseEventLoop.call_soon(self, callback, *args, context=context)
+        self._arm(self.time())
+        return handle
+
+    def call_later(
+        self,
+        delay: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
+        return self.call_at(self.time() + delay, callback, *args, context=context)
+
+    def call_at(
+        self,
+        when: float,
+        callback: Callable[..., object],
+        *args: Any,
+        context: Context | None = None,
+    ) -> asyncio.TimerHandle:
+        _check_callable(callback)
+        timer = asyncio.BaseEventLoop.call_at(self, when, callback, *args, context=context)
+        self._arm(timer.when())
+        return timer
+
+    def close(self) -> None:
+        self._wake.stop()
+        self._armed_for = None
+        super().close()
+
+    # -- the one timer -----------------------------------------------------------------
+
+    def _arm(self, when: float) -> None:
+        """Make sure the wake fires by ``when`` (loop time)."""
+        if self.is_closed():
+            return
+        if self._armed_for is not None and self._armed_for <= when:
+            return  # already set to fire as early or earlier
+        self._armed_for = when
+        delay_ms = max(0, math.ceil((when - self.time()) * 1000))  # never early
+        self._wake.start(delay_ms)
+
+    def _run_due(self) -> None:
+        """One turn, as asyncio's ``_run_once`` after its select: the due timers become
+        ready, then the ready callbacks run (within the batch time), then the wake is
+        set for what is left."""
+        self._armed_for = None
+        self._drop_cancelled()
+        end = self.time() + self._clock_resolution
+        while self._scheduled and self._scheduled[0].when() < end:
+            timer = heapq.heappop(self._scheduled)
+            timer._scheduled = False  # type: ignore[attr-defined]
+            self._ready.append(timer)
+        stop_at = time.perf_counter() + BATCH_SECONDS
+        for _ in range(len(self._ready)):
+            handle = self._ready.popleft()
+            if not handle._cancelled:
+                handle._run()
+            if time.perf_counter() >= stop_at:
+                break
+        if self._ready:
+            self._arm(self.time())
+        elif self._scheduled:
+            self._arm(self._scheduled[0].when())
+
+    def _drop_cancelled(self) -> None:
+        """Cancelled timers leave the heap as in asyncio: all at once when they are most
+        of it, else as they reach its head."""
+        heap = self._scheduled
+        if (
+            len(heap) > _MIN_HEAP_TO_CLEAN
+            and self._timer_cancelled_count / len(heap) > _CANCELLED_SHARE_TO_CLEAN
+        ):
+            kept = []
+            for timer in heap:
+                if timer.cancelled():
+                    timer._scheduled = False  # type: ignore[attr-defined]
+                else:
+                    kept.append(timer)
+            heapq.heapify(kept)
+            self._scheduled = kept
+            self._timer_cancelled_count = 0
+            return
+        while heap and heap[0].cancelled():
+            self._timer_cancelled_count -= 1
+            timer = heapq.heappop(heap)
+            timer._scheduled = False  # type: ignore[attr-defined]
+
+
+def _check_callable(callback: object) -> None:
+    """As qasync and asyncio: a coroutine function is a mistake, said at once."""
+    if asyncio.iscoroutinefunction(callback):
+        raise TypeError("coroutines cannot be used with call_soon/call_later")
+    if not callable(callback):
+        raise TypeError(f"a callback must be callable, not {type(callback).__name__}")
