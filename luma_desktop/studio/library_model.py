@@ -64,6 +64,7 @@ def describe(job: JobRecord) -> str:
 _EXCERPT = 24
 PAGE = 200  # records loaded at once, when the first of their rows is asked for
 PICTURES_BATCH_MS = 50  # while thumbnails load, those that came are shown this often
+PREFETCH_MOST = 120  # rows read ahead at once: a screen of tiles, a page of records
 
 
 def short_id(job: JobRecord) -> str:
@@ -86,7 +87,7 @@ class LibraryModel(QAbstractListModel):
         super().__init__(parent)
         self._engine = engine
         self._store = engine.store
-        self.thumbnails = thumbnails or ThumbnailCache()
+        self.thumbnails = thumbnails if thumbnails is not None else ThumbnailCache()
         self.thumbnails.setParent(self)
         self.thumbnails.loaded.connect(self._thumbnail_loaded)
         # A row is a local id (its prompt goes to the titles); its record is loaded when
@@ -94,7 +95,11 @@ class LibraryModel(QAbstractListModel):
         self._ids: list[str] = []
         self._records: dict[str, JobRecord] = {}
         self._row_index: dict[str, int] | None = None  # local id -> row; None: rebuild
+        # The rows of the pages loaded since the ids last changed: a picture's row is
+        # found without indexing 100,000 ids (as the first screen's pictures arrive).
+        self._page_rows: dict[str, int] = {}
         self._by_thumb: dict[str, str] = {}  # thumbnail path -> local id (loaded records)
+        self._details: dict[str, str] = {}  # local id -> describe(record), while it holds
         self._titles = TitleIndex()  # what tells each tile apart from its siblings
         self._pictures_due: set[str] = set()  # local ids whose thumbnail just arrived
         self._pictures_timer = 0  # its id while pictures wait to be shown
@@ -131,7 +136,8 @@ class LibraryModel(QAbstractListModel):
         self._ids = [local_id for local_id, _prompt in found]
         self._records.clear()
         self._by_thumb.clear()
-        self._row_index = None
+        self._details.clear()
+        self._forget_rows()
         # The store answers newest first; takes count up, so the oldest go first.
         self._titles = TitleIndex(reversed(found))
         self.endResetModel()
@@ -165,8 +171,11 @@ class LibraryModel(QAbstractListModel):
             return job
         if role == JobRole.STATE_TEXT:
             return state_text(job)
-        if role == JobRole.DETAILS:
-            return describe(job)
+        if role == JobRole.DETAILS:  # worked out once per record: tiles repaint often
+            details = self._details.get(job.local_id)
+            if details is None:
+                details = self._details[job.local_id] = describe(job)
+            return details
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -234,19 +243,40 @@ class LibraryModel(QAbstractListModel):
         job = self._records.get(self._ids[row])
         if job is None:
             start = row - row % PAGE
-            wanted = [i for i in self._ids[start : start + PAGE] if i not in self._records]
+            page = self._ids[start : start + PAGE]
+            self._page_rows.update(zip(page, range(start, start + len(page)), strict=True))
+            wanted = [i for i in page if i not in self._records]
             for loaded in self._store.get_many(wanted):
                 self._remember(loaded)
             job = self._records.get(self._ids[row])  # None: a row the store cannot read
         return job
 
+    def prefetch(self, rows: range) -> None:
+        """Read these rows' records and pictures ahead, before they are shown (at most
+        PREFETCH_MOST rows: the view asks for the screen it expects next, such as the end
+        of the list). Pictures load behind those on screen, into the bounded cache."""
+        rows = rows[:PREFETCH_MOST]
+        for row in rows:
+            job = self.job_at(row)  # a page of records at a time
+            if job is not None and job.thumb_path:
+                self.thumbnails.prefetch(job.thumb_path)
+
     def row_of(self, local_id: str) -> int:
+        row = self._page_rows.get(local_id)
+        if row is not None:
+            return row
         if self._row_index is None:
             self._row_index = {local_id: row for row, local_id in enumerate(self._ids)}
         return self._row_index.get(local_id, -1)
 
+    def _forget_rows(self) -> None:
+        """The ids changed: rows known so far may be wrong."""
+        self._row_index = None
+        self._page_rows.clear()
+
     def _remember(self, job: JobRecord) -> None:
         self._records[job.local_id] = job
+        self._details.pop(job.local_id, None)
         if job.thumb_path:
             self._by_thumb[job.thumb_path] = job.local_id
 
@@ -261,7 +291,7 @@ class LibraryModel(QAbstractListModel):
         elif self.matches(job) and not self._stacked_away(job):
             self.beginInsertRows(QModelIndex(), 0, 0)
             self._ids.insert(0, job.local_id)
-            self._row_index = None
+            self._forget_rows()
             self._remember(job)
             self._titles.add(job.local_id, job.prompt)
             self.endInsertRows()
@@ -279,8 +309,9 @@ class LibraryModel(QAbstractListModel):
         if row >= 0:
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._ids[row]
-            self._row_index = None
+            self._forget_rows()
             self._records.pop(local_id, None)
+            self._details.pop(local_id, None)
             self._titles.remove(local_id)
             self.endRemoveRows()
             self._retitle()

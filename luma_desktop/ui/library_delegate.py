@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import NamedTuple
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPalette, QPen, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionViewItem,
     QWidget,
 )
 
+from luma_desktop.core.clipinfo import ClipFacts
 from luma_desktop.core.jobs import JobRecord, JobStatus
 from luma_desktop.studio.job_model import JobRole
 from luma_desktop.studio.thumbnails import facts_of
@@ -35,6 +37,7 @@ _DOT = 9
 HDR_BADGE = QColor(245, 190, 40)  # amber: readable over any picture
 FRAMES_BADGE = QColor(120, 200, 230)  # light blue, also readable over any picture
 _PIXMAP_CACHE = 600  # a few screens of tiles; QImage→QPixmap is the costly step
+_TEXTS_CACHE = 600  # tiles whose lines are kept (measuring and eliding them is costly)
 
 
 class LibraryDelegate(ItemDelegate):
@@ -44,7 +47,10 @@ class LibraryDelegate(ItemDelegate):
         super().__init__(parent)
         # Keyed by QImage.cacheKey: the thumbnail cache hands out the same image each
         # time, so each image is converted to a pixmap once, not at every repaint.
-        self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
+        self._pixmaps: OrderedDict[int, tuple[QPixmap, ClipFacts | None]] = OrderedDict()
+        # A tile's lines as laid out (prompt on two lines, facts on up to two), by what
+        # they depend on: repaints and scrolling back measure no text again.
+        self._texts: OrderedDict[tuple[str, str, int, str], _Lines] = OrderedDict()
         self.drop_row = -1  # the tile under a drag that it would take (highlighted)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
@@ -67,7 +73,7 @@ class LibraryDelegate(ItemDelegate):
             self._paint_state(painter, thumb, state, status_color(status, palette))
         if status is not JobStatus.READY:
             self._paint_dot(painter, thumb, status_color(status, palette))
-        facts = facts_of(image) if isinstance(image, QImage) else None
+        facts = self.facts(image) if isinstance(image, QImage) else None
         # Asked for in HDR, or found HDR in the stream (PQ/HLG) when the thumbnail was made.
         if isinstance(job, JobRecord) and (is_hdr(job) or (facts is not None and facts.hdr)):
             self._paint_badge(painter, thumb, "HDR")
@@ -104,16 +110,22 @@ class LibraryDelegate(ItemDelegate):
 
     def pixmap(self, image: QImage) -> QPixmap:
         """The image as a pixmap, converted once per image."""
+        return self._converted(image)[0]
+
+    def facts(self, image: QImage) -> ClipFacts | None:
+        """The clip facts the thumbnail carries, read once per image."""
+        return self._converted(image)[1]
+
+    def _converted(self, image: QImage) -> tuple[QPixmap, ClipFacts | None]:
         key = image.cacheKey()
         cached = self._pixmaps.get(key)
         if cached is not None:
             self._pixmaps.move_to_end(key)
             return cached
-        pixmap = QPixmap.fromImage(image)
-        self._pixmaps[key] = pixmap
+        cached = self._pixmaps[key] = (QPixmap.fromImage(image), facts_of(image))
         if len(self._pixmaps) > _PIXMAP_CACHE:
             self._pixmaps.popitem(last=False)
-        return pixmap
+        return cached
 
     @staticmethod
     def _paint_state(painter: QPainter, box: QRect, state: str, color: QColor) -> None:
@@ -158,43 +170,63 @@ class LibraryDelegate(ItemDelegate):
         inset = round(width / 2 + 0.5)
         painter.drawRoundedRect(rect.adjusted(inset, inset, -inset, -inset), 5, 5)
 
-    @staticmethod
     def _paint_texts(
-        painter: QPainter, option: QStyleOptionViewItem, area: QRect, index: _Index, sel: bool
+        self, painter: QPainter, option: QStyleOptionViewItem, area: QRect, index: _Index, sel: bool
     ) -> None:
         palette: QPalette = option.palette
+        font = QFont(option.font)
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        prompt = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        lines = self._lines(
+            prompt, str(index.data(JobRole.DETAILS) or ""), area.width(), font, small
+        )
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
         painter.setPen(
             palette.color(QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.Text)
         )
-        font = QFont(option.font)
         painter.setFont(font)
-        metrics = painter.fontMetrics()
-        prompt = " ".join(str(index.data(Qt.ItemDataRole.DisplayRole) or "").split())
-        first, rest = _split_line(prompt, metrics.horizontalAdvance, area.width())
-        second = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, area.width())
-        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-        line_h = metrics.height()
-        painter.drawText(QRect(area.left(), area.top(), area.width(), line_h), align, first)
-        painter.drawText(
-            QRect(area.left(), area.top() + line_h, area.width(), line_h), align, second
-        )
-
-        small = QFont(font)
-        small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        line_h = lines.line_height
+        for i, line in enumerate(lines.prompt):
+            box = QRect(area.left(), area.top() + i * line_h, area.width(), line_h)
+            painter.drawText(box, align, line)
         painter.setFont(small)
-        metrics = painter.fontMetrics()
         quiet = QPalette.ColorRole.HighlightedText if sel else QPalette.ColorRole.PlaceholderText
         painter.setPen(palette.color(quiet))
-        lines = detail_lines(
-            str(index.data(JobRole.DETAILS) or ""), metrics.horizontalAdvance, area.width()
-        )
-        small_h = metrics.height()
-        top = max(area.top() + 2 * line_h + 2, area.bottom() - len(lines) * small_h + 1)
-        for i, line in enumerate(lines):
-            box = QRect(area.left(), top + i * small_h, area.width(), small_h)
+        small_h = lines.small_height
+        top = max(area.top() + 2 * line_h + 2, area.bottom() - len(lines.details) * small_h + 1)
+        for i, line in enumerate(lines.details):
             painter.drawText(
-                box, align, metrics.elidedText(line, Qt.TextElideMode.ElideRight, box.width())
+                QRect(area.left(), top + i * small_h, area.width(), small_h), align, line
             )
+
+    def _lines(self, prompt: str, details: str, width: int, font: QFont, small: QFont) -> _Lines:
+        """The tile's lines fitted to ``width``: worked out once per tile and width."""
+        key = (prompt, details, width, font.key())
+        cached = self._texts.get(key)
+        if cached is not None:
+            self._texts.move_to_end(key)
+            return cached
+        metrics = QFontMetrics(font)
+        first, rest = _split_line(" ".join(prompt.split()), metrics.horizontalAdvance, width)
+        second = metrics.elidedText(rest, Qt.TextElideMode.ElideRight, width)
+        fine = QFontMetrics(small)
+        facts = [
+            fine.elidedText(line, Qt.TextElideMode.ElideRight, width)
+            for line in detail_lines(details, fine.horizontalAdvance, width)
+        ]
+        lines = _Lines((first, second), tuple(facts), metrics.height(), fine.height())
+        self._texts[key] = lines
+        if len(self._texts) > _TEXTS_CACHE:
+            self._texts.popitem(last=False)
+        return lines
+
+
+class _Lines(NamedTuple):
+    prompt: tuple[str, str]
+    details: tuple[str, ...]
+    line_height: int
+    small_height: int
 
 
 def detail_lines(

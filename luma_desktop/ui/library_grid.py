@@ -3,7 +3,7 @@ out, the Delete key, the context menu request and the empty-state hint."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QContextMenuEvent,
     QDragEnterEvent,
@@ -68,6 +68,27 @@ class LibraryGrid(QListView):
         )
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
             signal.connect(self.viewport().update)  # the empty hint follows the row count
+        self._end_ahead = True  # read the last screen ahead after the next paint
+        model.modelReset.connect(self._want_end_ahead)
+
+    # -- the end of the list, read ahead ----------------------------------------------
+
+    def _want_end_ahead(self) -> None:
+        self._end_ahead = True
+
+    def end_rows(self) -> range:
+        """The rows of the last screen (and the row of tiles above it): where Ctrl+End
+        and a scrollbar dragged to the bottom go."""
+        rows = self._model.rowCount()
+        columns = max(1, self.viewport().width() // GRID.width())
+        lines = -(-self.viewport().height() // GRID.height()) + 1
+        return range(max(0, rows - columns * lines), rows)
+
+    def _read_end_ahead(self) -> None:
+        # Idle time after the first paint (the first screen's pictures are loading on
+        # other threads): the end's records and pictures, so going there shows them at
+        # once instead of after a page of records and a screen of decodes.
+        self._model.prefetch(self.end_rows())
 
     def job_at(self, index: QModelIndex | QPersistentModelIndex) -> JobRecord | None:
         return self._model.job_at(index.row()) if index.isValid() else None
@@ -145,6 +166,9 @@ class LibraryGrid(QListView):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
+        if self._end_ahead and self._model.rowCount():
+            self._end_ahead = False
+            QTimer.singleShot(0, self, self._read_end_ahead)
         if self._model.rowCount() == 0 and self.empty_hint:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
