@@ -14,12 +14,14 @@ from __future__ import annotations
 import ctypes
 import json
 import logging
+import shutil
 import tempfile
 import zipfile
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
 from luma_desktop.api.formats import EXR, ZIP, sniff_file
+from luma_desktop.core.archives import ArchiveRefused, check_unpack, open_archive, usable_members
 from luma_desktop.core.ffmpeg import (
     AVCOL_TRC_ARIB_STD_B67,
     AVCOL_TRC_SMPTE2084,
@@ -29,8 +31,8 @@ from luma_desktop.core.ffmpeg import (
     frame,
     libs,
 )
-from luma_desktop.core.limits import DEFAULT_LIMITS
-from luma_desktop.core.media import Decoder, Input, Scaler
+from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
+from luma_desktop.core.media import Decoder, FrameTooLarge, Input, Scaler
 from luma_desktop.core.tonemap import tone_map
 
 log = logging.getLogger(__name__)
@@ -85,7 +87,9 @@ class Picture:
     rgb: bytes
 
 
-def first_frame(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]:
+def first_frame(
+    path: Path, max_height: int, limits: Limits = DEFAULT_LIMITS
+) -> tuple[ClipFacts, Picture | None]:
     """The clip's facts and its first frame scaled to at most ``max_height`` rows.
 
     Never raises for a bad file: what went wrong is in ``facts.problem``. May block on
@@ -93,14 +97,14 @@ def first_frame(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
     """
     kind = sniff_file(str(path))
     if kind is ZIP:
-        return _from_archive(path, max_height)
+        return _from_archive(path, max_height, limits)
     if kind is EXR:
-        facts, picture = _from_media(path, max_height)
+        facts, picture = _from_media(path, max_height, limits)
         return _as_frames(facts, "EXR frame"), picture
-    return _from_media(path, max_height)
+    return _from_media(path, max_height, limits)
 
 
-def frames_label(path: Path) -> str:
+def frames_label(path: Path, limits: Limits = DEFAULT_LIMITS) -> str:
     """What a delivery of frames holds ("EXR frames (12)", "EXR frame"); "" for anything
     else. Cheap (the file's first bytes, an archive's listing): callers may wait on it."""
     kind = sniff_file(str(path))
@@ -109,9 +113,11 @@ def frames_label(path: Path) -> str:
     if kind is not ZIP:
         return ""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = [n for n in archive.namelist() if n.lower().endswith(FRAME_SUFFIXES)]
-    except (OSError, zipfile.BadZipFile):
+        # Checked before it is listed: a directory of millions of entries would
+        # hold up whoever waits on this (the player's notice, a menu).
+        with open_archive(path, limits) as archive:
+            names = [i.filename for i in usable_members(archive) if _is_frame(i.filename)]
+    except (OSError, zipfile.BadZipFile, ArchiveRefused):
         return "archive"
     return _frames_label(names) if names else "archive"
 
@@ -131,7 +137,7 @@ def _as_frames(facts: ClipFacts, label: str) -> ClipFacts:
     )
 
 
-def _from_media(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]:
+def _from_media(path: Path, max_height: int, limits: Limits) -> tuple[ClipFacts, Picture | None]:
     try:
         source = Input(path)
     except (FFmpegError, OSError) as exc:
@@ -140,7 +146,9 @@ def _from_media(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]
     try:
         facts = _stream_facts(source)
         try:
-            picture = _decode_first(source, max_height)
+            picture = _decode_first(source, max_height, limits)
+        except FrameTooLarge as exc:
+            return _unplayable(facts, str(exc)), None
         except FFmpegError as exc:
             # AV1 here: FFmpeg's AV1 decoder needs AV1 hardware ("Function not implemented").
             log.info("cannot decode %s: %s", path.name, exc)
@@ -174,8 +182,8 @@ def _stream_facts(source: Input) -> ClipFacts:
     )
 
 
-def _decode_first(source: Input, max_height: int) -> Picture | None:
-    decoder = Decoder(source)
+def _decode_first(source: Input, max_height: int, limits: Limits) -> Picture | None:
+    decoder = Decoder(source, limits.max_frame_pixels)
     try:
         for decoded in decoder.frames():
             head = frame(decoded)
@@ -200,30 +208,37 @@ def _packed(converted: int, width: int, height: int) -> Picture:
     return Picture(width, height, rgb)
 
 
-def _from_archive(path: Path, max_height: int) -> tuple[ClipFacts, Picture | None]:
+def _from_archive(path: Path, max_height: int, limits: Limits) -> tuple[ClipFacts, Picture | None]:
     """A zip of frames: how many of which kind, and the first one decoded if it can be."""
     try:
-        with zipfile.ZipFile(path) as archive:
-            names = sorted(
-                info.filename
-                for info in archive.infolist()
-                if not info.is_dir() and info.filename.lower().endswith(FRAME_SUFFIXES)
-            )
+        with open_archive(path, limits) as archive:
+            names = sorted(i.filename for i in usable_members(archive) if _is_frame(i.filename))
             if not names:
                 problem = "an archive without frames or a video"
                 return ClipFacts(playable=False, problem=problem, frames="archive"), None
             label = _frames_label(names)
             first = archive.getinfo(names[0])
-            if first.file_size > DEFAULT_LIMITS.max_keyframe_file_bytes:
+            try:
+                check_unpack(first, limits.max_keyframe_file_bytes, limits)
+            except ArchiveRefused:
                 return _as_frames(ClipFacts(), label), None
             with tempfile.TemporaryDirectory(prefix="luma-frame-") as folder:
-                # FFmpeg reads a file, not a zip member; the name keeps its kind.
+                # FFmpeg reads a file, not a zip member; the name is ours, the suffix
+                # one of FRAME_SUFFIXES (it tells FFmpeg the kind).
                 loose = Path(folder) / f"first{Path(names[0]).suffix.lower()}"
-                loose.write_bytes(archive.read(first))
-                facts, picture = _from_media(loose, max_height)
+                with archive.open(first) as member, loose.open("wb") as out:
+                    shutil.copyfileobj(member, out, 1 << 20)
+                facts, picture = _from_media(loose, max_height, limits)
+    except ArchiveRefused as exc:
+        problem = f"the archive is not opened: {exc}"
+        return ClipFacts(playable=False, problem=problem, frames="archive"), None
     except (OSError, zipfile.BadZipFile, RuntimeError) as exc:
         return ClipFacts(playable=False, problem=f"the archive cannot be read ({exc})"), None
     return _as_frames(facts, label), picture
+
+
+def _is_frame(name: str) -> bool:
+    return name.lower().endswith(FRAME_SUFFIXES)
 
 
 def _frames_label(names: list[str]) -> str:
@@ -234,14 +249,14 @@ def _frames_label(names: list[str]) -> str:
     return f"{kind} frames ({len(names)})"
 
 
-def frame_at(path: Path, index: int) -> Picture | None:
+def frame_at(path: Path, index: int, limits: Limits = DEFAULT_LIMITS) -> Picture | None:
     """Frame number ``index`` (the last one if the clip is shorter) at full size, decoded
     in software: without a GPU path Qt cannot turn a 10-bit frame into an image, so the
     player's "As first/As last" asks here. Blocking: callers use a thread."""
     source = Input(path)
     try:
         info = source.info()
-        decoder = Decoder(source)
+        decoder = Decoder(source, limits.max_frame_pixels)  # checks the size scaled to
         scaler = Scaler(info.width, info.height, "rgb24")
         try:
             converted = 0

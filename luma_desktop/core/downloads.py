@@ -20,6 +20,7 @@ from luma_desktop.api.formats import sniff_file
 from luma_desktop.api.models import Generation
 from luma_desktop.core.deliveries import place
 from luma_desktop.core.jobs import JobRecord
+from luma_desktop.core.limits import Limits
 from luma_desktop.core.naming import OutsideFolder, inside, write_sidecar
 from luma_desktop.core.policy import PollPolicy
 
@@ -35,6 +36,9 @@ class ClipSource(Protocol):
 
 class DownloadLedger(Protocol):
     """What the download step may change about its job (the engine: the one writer)."""
+
+    @property
+    def limits(self) -> Limits: ...  # the archive limits, when frames come back zipped
 
     def record(self, job: JobRecord, generation: Generation) -> JobRecord: ...
     def drop_link(self, job: JobRecord) -> JobRecord: ...
@@ -71,7 +75,7 @@ class DownloadStep:
         ``.webm``, an ``.exr`` frame), never a ``.mp4`` label; frames in a zip kept
         beside the clip as ``<clip>.frames.zip`` (:mod:`.deliveries`)."""
         try:
-            target = place(dest)
+            target = place(dest, self._ledger.limits)
         except OSError as exc:
             raise local_file_error(exc, dest) from exc
         if target != dest:

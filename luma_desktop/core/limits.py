@@ -53,6 +53,15 @@ class Limits:
     stall_bytes: int = 16 * KiB  # a download moving less than this ...
     stall_seconds: float = 30.0  # ... in this long is broken off (and resumed with Range)
     disk_headroom_bytes: int = 64 * MiB  # left free on the disk after a clip is written
+    # -- archives (a zip of frames, or a video with its frames) --------------------------
+    # Checked from the archive's end record before Python's zipfile lists it (it lists
+    # every entry at once): a long EXR sequence is a few thousand frames.
+    max_archive_entries: int = 20_000
+    max_archive_directory_bytes: int = 8 * MiB  # the archive's list of files
+    max_archive_ratio: int = 200  # a file taken out may be this many times its packed size
+    # A decoded frame (a clip's, an EXR's): the stream's declared size is checked before
+    # anything is allocated for it. 8K (7680x4320) and a margin.
+    max_frame_pixels: int = 8192 * 4608
     # -- local inputs -------------------------------------------------------------------
     max_keyframe_file_bytes: int = 256 * MiB  # an image file, counted while reading
     # A clip's thumbnail (first frame, decoded in software) is given up after this long,

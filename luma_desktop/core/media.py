@@ -39,6 +39,14 @@ from luma_desktop.core.ffmpeg import (
     pointer_at,
     stream_time_base,
 )
+from luma_desktop.core.limits import DEFAULT_LIMITS
+
+
+class FrameTooLarge(FFmpegError):
+    """The stream's frames are larger than :attr:`Limits.max_frame_pixels`."""
+
+    def __init__(self, width: int, height: int) -> None:
+        super().__init__(f"its frames are {width}×{height} pixels, too large to decode here")
 
 
 @dataclass(frozen=True)
@@ -124,12 +132,19 @@ class Input:
 class Decoder:
     """Decodes an input's video stream into frames (each valid until the next)."""
 
-    def __init__(self, source: Input) -> None:
+    def __init__(self, source: Input, max_pixels: int = DEFAULT_LIMITS.max_frame_pixels) -> None:
         lib = libs()
         self.source = source
+        # The size the stream declares sizes what callers allocate (a full-size frame
+        # grab's scaler): a tiny file may claim 60000x60000. Refused before any of it.
+        info = source.info()
+        if info.width * info.height > max_pixels:
+            raise FrameTooLarge(info.width, info.height)
         self.ctx = c_void_p(lib.avcodec_alloc_context3(source.decoder))
         check(lib.avcodec_parameters_to_context(self.ctx, source.codecpar), "decoder parameters")
         lib.av_opt_set(self.ctx, b"threads", b"auto", 0)
+        # And every decoded frame (an EXR's header may say otherwise than its stream).
+        lib.av_opt_set(self.ctx, b"max_pixels", str(max(1, max_pixels)).encode(), 0)
         check(lib.avcodec_open2(self.ctx, source.decoder, None), "open decoder")
 
     def frames(self) -> Iterator[int]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,21 @@ async def test_a_video_and_frames_in_one_zip_give_the_clip_with_its_frames_besid
     assert engine.delete(job.local_id) is None
     assert not clip.exists()
     assert not beside.exists()  # deleting the clip takes its frames too
+
+
+async def test_an_archive_past_the_artists_limits_is_kept_as_frames_not_unpacked(
+    deliveries: dict[str, tuple[bytes, Delivery]],
+    exr_frames: dict[str, bytes],
+    sim: SimServer,
+    make_engine: EngineFactory,
+) -> None:
+    """The engine's limits (the ones Settings sets) reach the archive check: one entry
+    past ``max_archive_entries`` and the video is not taken out; the job still finishes."""
+    sim.faults.delivery_bytes = _zip({**exr_frames, "movie/clip.mp4": deliveries["h264 mp4"][0]})
+    engine = make_engine(sim)
+    engine.limits = replace(engine.limits, max_archive_entries=len(exr_frames))
+    job = await engine.generate(GenerationRequest("an hdr sunrise", model="ray-3.2"))
+    assert job.status is JobStatus.READY, job.error_message
+    frames = Path(job.video_path or "")
+    assert frames.name.endswith(".frames.zip")
+    assert [p.suffix for p in frames.parent.iterdir() if p.suffix in (".mp4", ".part")] == []
