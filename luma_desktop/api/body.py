@@ -81,12 +81,12 @@ def load_json(data: bytes, max_depth: int) -> Any:
         value = json.loads(data)
     except RecursionError:
         raise ApiError(ErrorKind.SERVER, TOO_LARGE) from None
-    if _depth_exceeds(value, max_depth):
+    if depth_exceeds(value, max_depth):
         raise ApiError(ErrorKind.SERVER, TOO_LARGE)
     return value
 
 
-def _depth_exceeds(value: Any, max_depth: int) -> bool:
+def depth_exceeds(value: Any, max_depth: int) -> bool:
     stack: list[tuple[Any, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()

@@ -39,9 +39,8 @@ __all__ = [
 ]
 
 DEFAULT_MAX_SIDE = 2048
-# Our own bomb limit, checked on the header's size before any pixel is decoded. It is
-# below Pillow's warning threshold (~89 MP), so ordinary refusals never warn.
-MAX_PIXELS = 80_000_000
+# Our own bomb limit, checked on the header's size before any pixel is decoded.
+MAX_PIXELS = DEFAULT_LIMITS.max_image_pixels
 # A photo this big is not a keyframe: counted while reading (a device or a /proc file
 # says 0 in stat and never ends), never taken from stat alone.
 MAX_FILE_BYTES = DEFAULT_LIMITS.max_keyframe_file_bytes

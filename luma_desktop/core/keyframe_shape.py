@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from luma_desktop.core.keyframe_errors import ImageRejected
+from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.request import GenerationRequest, ImageKeyframe
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ def inline_size(keyframe: ImageKeyframe) -> tuple[int, int] | None:
         try:
             with Image.open(io.BytesIO(base64.b64decode(head))) as im:
                 return im.size
+        except Image.DecompressionBombError:
+            return None  # claims hundreds of megapixels: never decoded, left as it is
         except (OSError, ValueError, binascii.Error, SyntaxError):
             continue
     return None
@@ -162,10 +165,23 @@ def _decoded(keyframe: ImageKeyframe) -> Image.Image:
     try:
         data = base64.b64decode(keyframe.url.split(",", 1)[1])
         with Image.open(io.BytesIO(data)) as im:
-            im.load()
-            return im.convert("RGBA" if im.mode in ("RGBA", "LA", "P") else "RGB")
+            # The declared size, before a pixel is decoded: a saved draft or a stored
+            # request may carry any image, not only one we prepared.
+            too_large = im.width * im.height > DEFAULT_LIMITS.max_image_pixels
+            if not too_large:
+                im.load()
+                return im.convert("RGBA" if im.mode in ("RGBA", "LA", "P") else "RGB")
+            size: tuple[int, int] | None = im.size
+    except Image.DecompressionBombError:
+        size = None
     except (OSError, ValueError, binascii.Error, SyntaxError) as exc:
         raise ImageRejected(f"The keyframe image could not be reshaped: {exc}.") from None
+    raise ImageRejected(_too_large(size))
+
+
+def _too_large(size: tuple[int, int] | None) -> str:
+    dims = f" ({size[0]}×{size[1]} pixels)" if size else ""
+    return f"The keyframe image is too large to reshape{dims}; it may be a decompression bomb."
 
 
 def _clamped(box: Box, size: tuple[int, int]) -> Box:

@@ -64,6 +64,12 @@ class Limits:
     max_frame_pixels: int = 8192 * 4608
     # -- local inputs -------------------------------------------------------------------
     max_keyframe_file_bytes: int = 256 * MiB  # an image file, counted while reading
+    # An image's declared size, checked before a pixel is decoded (below Pillow's own
+    # warning threshold of ~89 MP, so ordinary refusals never warn).
+    max_image_pixels: int = 80_000_000
+    # The app's own files read back (settings, the saved draft with its inline frames, the
+    # key file): regular files only, counted while reading (core/small_files.py).
+    max_own_file_bytes: int = 16 * MiB
     # A clip's thumbnail (first frame, decoded in software) is given up after this long,
     # so one slow or stalled clip never holds up the thumbnails of the clips after it.
     thumbnail_deadline: float = 10.0

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from luma_desktop.core.artist_db import get_pref, set_pref
 from luma_desktop.core.craft import PRESET_PARAMS, USER_KIND, Preset
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
+from luma_desktop.core.small_files import loads
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class UserPresets:
         if raw is None:
             return []
         try:
-            entries = json.loads(raw)
+            entries = loads(raw)  # nested too deeply is a ValueError too
         except ValueError:
             log.warning("Your saved presets could not be read (not JSON); none were loaded.")
             return []

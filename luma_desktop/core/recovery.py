@@ -7,7 +7,6 @@ small files only, checked fields, anything odd skipped with a warning.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from luma_desktop.api.models import is_valid_generation_id
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.naming import OutsideFolder, inside
+from luma_desktop.core.small_files import read_json_file
 from luma_desktop.core.store import JobStore, StoreConflict
 
 log = logging.getLogger(__name__)
@@ -76,9 +76,7 @@ def _clip_of(sidecar: Path, info: dict[str, Any] | None) -> Path | None:
 
 def _read(sidecar: Path) -> dict[str, Any] | None:
     try:
-        if not sidecar.is_file() or sidecar.stat().st_size > DEFAULT_LIMITS.max_stored_raw_bytes:
-            raise ValueError("not a small regular file")
-        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        data = read_json_file(sidecar, DEFAULT_LIMITS.max_stored_raw_bytes)
         gen_id = data["generation_id"]
         if not (isinstance(gen_id, str) and is_valid_generation_id(gen_id)):
             raise ValueError("no usable generation id")

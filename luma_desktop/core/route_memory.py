@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from luma_desktop.core.limits import DEFAULT_LIMITS
+from luma_desktop.core.small_files import read_json_file
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,7 @@ def _read(path: Path | None) -> dict[str, float]:
     if path is None:
         return {}
     try:
-        if path.stat().st_size > DEFAULT_LIMITS.max_stored_raw_bytes:
-            raise ValueError("too large")
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json_file(path, DEFAULT_LIMITS.max_stored_raw_bytes)
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as exc:

@@ -17,6 +17,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from luma_desktop.core.limits import DEFAULT_LIMITS
+from luma_desktop.core.small_files import read_small_file
+
 if TYPE_CHECKING:  # keyring loads (and looks for its backends) when first needed, not at
     from keyring.backend import KeyringBackend  # start-up: demo mode may never need it
 
@@ -131,10 +134,11 @@ class KeyStore:
                 # Others could read it: not what the artist agreed to; don't use it.
                 log.warning("the key file %s is readable by others; ignored", path)
                 return None
-            return path.read_text("utf-8")
+            # A FIFO or a device there must not hang or fill memory; bad UTF-8 not crash.
+            return read_small_file(path, DEFAULT_LIMITS.max_own_file_bytes).decode("utf-8")
         except FileNotFoundError:
             return None
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             log.warning("could not read the key file: %s", type(exc).__name__)
             return None
 

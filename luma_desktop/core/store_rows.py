@@ -17,6 +17,7 @@ from typing import Any
 from luma_desktop.api.models import is_valid_generation_id
 from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 from luma_desktop.core.limits import DEFAULT_LIMITS
+from luma_desktop.core.small_files import loads
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +71,7 @@ def from_row(row: sqlite3.Row) -> JobRecord:
     data: dict[str, Any] = {n: row[n] if n in present else None for n in COLUMNS}
     for name in JSON_COLUMNS:
         if data[name] is not None:
-            data[name] = json.loads(data[name])
+            data[name] = loads(data[name])  # too deep is a ValueError, not RecursionError
     if not isinstance(data["body"], dict) or not isinstance(data["parents"] or [], list):
         raise TypeError("body or parents of the wrong type")
     data["parents"] = tuple(str(p) for p in data["parents"] or ())

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from luma_desktop.core.catalogue import GenType
 from luma_desktop.core.jobs import JobRecord
+from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.paths import ensure_private_dir
 from luma_desktop.core.request import (
     ASPECT_RATIOS,
@@ -34,6 +35,7 @@ from luma_desktop.core.request import (
     ImageKeyframe,
     Keyframe,
 )
+from luma_desktop.core.small_files import read_json_file
 from luma_desktop.studio import extension
 from luma_desktop.studio.extension import Direction, Finder
 from luma_desktop.studio.keyframes import KeyframeSlotModel
@@ -373,7 +375,7 @@ def _read_json(path: Path | None) -> dict[str, Any] | None:
     if path is None:
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json_file(path, DEFAULT_LIMITS.max_own_file_bytes)
     except FileNotFoundError:
         return None
     except (OSError, ValueError) as exc:

@@ -19,9 +19,10 @@ from PySide6.QtCore import QObject, Signal
 from luma_desktop.api.errors import ApiError
 from luma_desktop.api.http import check_base_url
 from luma_desktop.core.catalogue import route_choices
-from luma_desktop.core.limits import DEFAULT_MAX_CLIP_MB, Limits, clip_limit
+from luma_desktop.core.limits import DEFAULT_LIMITS, DEFAULT_MAX_CLIP_MB, Limits, clip_limit
 from luma_desktop.core.paths import DEFAULT_BASE_URL, ensure_private_dir
 from luma_desktop.core.request import ASPECT_RATIOS, DURATIONS, MODELS, RESOLUTIONS
+from luma_desktop.core.small_files import read_json_file
 from luma_desktop.studio.window_state import WindowState
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class Settings(QObject):
 
     def _load(self) -> Preferences:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = read_json_file(self.path, DEFAULT_LIMITS.max_own_file_bytes)
         except FileNotFoundError:
             return Preferences()
         except (OSError, ValueError):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
+import struct
+import zlib
 
 import pytest
 from PIL import Image
 
-from luma_desktop.core.images import prepare_image_bytes
+from luma_desktop.core.images import ImageRejected, prepare_image_bytes
 from luma_desktop.core.keyframe_shape import (
     Fit,
     centre_box,
@@ -92,3 +94,29 @@ def test_odd_sizes_still_give_the_shape(size: tuple[int, int]) -> None:
     box = centre_box(size, "16:9")
     assert 0 <= box[0] < box[2] <= size[0]
     assert 0 <= box[1] < box[3] <= size[1]
+
+
+def _png_claiming(width: int, height: int) -> ImageKeyframe:
+    """A few hundred bytes of PNG whose header claims ``width``×``height`` pixels, as a
+    saved draft or a stored request may carry (not an image we prepared)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+    png += chunk(b"IEND", b"")
+    return ImageKeyframe("data:image/png;base64," + base64.b64encode(png).decode())
+
+
+@pytest.mark.filterwarnings("ignore::PIL.Image.DecompressionBombWarning")  # Pillow warns, we refuse
+def test_an_image_claiming_too_many_pixels_is_refused_before_decoding() -> None:
+    warned = _png_claiming(10_000, 9_000)  # 90 MP: Pillow only warns, then allocates 270 MB
+    assert inline_size(warned) == (10_000, 9_000)
+    with pytest.raises(ImageRejected, match=r"too large to reshape \(10000×9000 pixels\)"):
+        reshape(warned, "1:1", Fit.CROP)
+    bomb = _png_claiming(20_000, 20_000)  # past Pillow's bomb line: it raised out of here
+    assert inline_size(bomb) is None
+    assert reshape(bomb, "16:9", Fit.CROP) is bomb  # left as it is, never decoded

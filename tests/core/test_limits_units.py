@@ -179,7 +179,13 @@ def test_poisoned_rows_are_skipped(tmp_path: Path) -> None:
     store = _store(tmp_path)
     good = store.add(base_url="https://g.test", prompt="ok", body={}, parents=[], tokens=1)
     for n, (column, value) in enumerate(
-        [("status", "exploded"), ("body", "{not json"), ("generation_id", "a\x00b")]
+        [
+            ("status", "exploded"),
+            ("body", "{not json"),
+            ("generation_id", "a\x00b"),
+            ("body", "[" * 100_000 + "]" * 100_000),  # a RecursionError, not a ValueError
+            ("parents", "[" * 65 + "]" * 65),  # deeper than max_json_depth
+        ]
     ):
         bad = store.add(base_url="https://g.test", prompt=f"bad {n}", body={}, parents=[], tokens=1)
         store._db.execute(f"UPDATE jobs SET {column} = ? WHERE local_id = ?", (value, bad.local_id))

@@ -207,3 +207,11 @@ def test_a_modify_is_a_draft_kept_across_restarts(root: QObject, tmp_path: Path)
     assert not again.remaking
     assert again.request().video is None
     assert again.request().prompt == "in snow"
+
+
+def test_a_saved_draft_nested_too_deeply_is_ignored(root: QObject, tmp_path: Path) -> None:
+    path = tmp_path / "draft.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)  # a RecursionError, not a ValueError
+    draft = make_draft(root, path)
+    draft.restore()
+    assert draft.request() == GenerationRequest("", aspect_ratio="16:9", model="ray-2")

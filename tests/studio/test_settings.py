@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -49,3 +52,25 @@ def test_a_bad_file_falls_back_and_says_so(tmp_path: Path) -> None:
     assert len(settings.problems) == 2
     path.write_text("{not json")
     assert Settings(path).problems == ["The settings file could not be read; defaults are used."]
+
+
+def test_a_settings_file_nested_too_deeply_or_a_fifo_gives_the_defaults(tmp_path: Path) -> None:
+    """Read at start-up: JSON past Python's recursion (a RecursionError, which went past
+    ``except ValueError``) or a FIFO (which hung the start) is a plain problem."""
+    path = tmp_path / "settings.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    settings = Settings(path)
+    assert settings.prefs.base_url == "https://api.aimlapi.com"
+    assert settings.problems == ["The settings file could not be read; defaults are used."]
+    path.unlink()
+    os.mkfifo(path, 0o600)
+    outcome: list[Settings] = []
+    worker = threading.Thread(target=lambda: outcome.append(Settings(path)), daemon=True)
+    worker.start()
+    worker.join(timeout=5)
+    try:
+        assert not worker.is_alive(), "reading a FIFO hung"
+        assert outcome[0].problems == ["The settings file could not be read; defaults are used."]
+    finally:
+        with contextlib.suppress(OSError):  # let a stuck reader go: its writer, then the end
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
