@@ -7,16 +7,15 @@ wiring. No module-level singletons: everything is made here and passed in.
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import shiboken6
 from PySide6.QtCore import QObject
 
-from luma_desktop.api.http import make_http_client
+from luma_desktop.api.http_soon import HttpSoon
 from luma_desktop.core import paths
 from luma_desktop.core.catalogue import RouteChoice
 from luma_desktop.core.engine import JobEngine
@@ -29,7 +28,7 @@ from luma_desktop.core.store import JobStore
 from luma_desktop.demo_sim import DemoSimulator
 from luma_desktop.sim.config import SimConfig
 from luma_desktop.studio.balance import BalanceModel
-from luma_desktop.studio.connection import ConnectionTest, check_connection
+from luma_desktop.studio.connection import ConnectionTest, Probe, check_connection
 from luma_desktop.studio.draft import Draft
 from luma_desktop.studio.errors import ErrorHub
 from luma_desktop.studio.guards import SendGuards
@@ -59,8 +58,8 @@ class Options:
     data_dir: Path | None = None
     sim_config: SimConfig | None = None  # demo mode's simulator (tests make it faster)
     policy: PollPolicy | None = None  # how the engine polls (tests against a simulator)
-    # The app's start-up: demo mode's simulator is loaded by ``Studio.start_later``,
-    # after the window's first paint, not while the studio opens.
+    # The app's start-up: demo mode's simulator and the HTTP client are loaded by
+    # ``Studio.start_later``, after the window's first paint, not while the studio opens.
     start_later: bool = False
 
 
@@ -109,8 +108,22 @@ def _open_draft(
     return draft
 
 
-def _nothing() -> None:
-    pass
+def _later(http: HttpSoon, sim: DemoSimulator | None) -> Callable[[], None]:
+    """What waits for the window's first paint: both load on worker threads."""
+
+    def start() -> None:
+        http.start_soon()
+        if sim is not None:
+            sim.start_soon()
+
+    return start
+
+
+def _connection_probe(http: HttpSoon) -> Probe:
+    async def probe(base_url: str, key: str) -> str | None:
+        return await check_connection(http.get(), base_url, key)
+
+    return probe
 
 
 def _remember_folder(settings: Settings, folder: str) -> None:
@@ -158,7 +171,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             base_url = DEMO_GATEWAY
         else:
             base_url = options.base_url or settings.prefs.base_url
-        http = await stack.enter_async_context(make_http_client(proxy=settings.prefs.proxy or None))
+        # The one HTTP client, made when first needed or by ``start_later`` (api/http_soon.py).
+        http = HttpSoon(proxy=settings.prefs.proxy or None)
+        stack.push_async_callback(http.aclose)
         store = JobStore(paths.store_path(data))
         stack.callback(store.close)
         library = Path(settings.prefs.download_dir) if settings.prefs.download_dir else None
@@ -206,9 +221,9 @@ async def open_studio(options: Options, keys: KeyStore | None = None) -> AsyncIt
             library=library_model,
             demo=demo,
             data_dir=data,
-            connection=ConnectionTest(functools.partial(check_connection, http), tasks, root),
+            connection=ConnectionTest(_connection_probe(http), tasks, root),
             simulator=sim,
-            start_later=sim.start_soon if sim is not None else _nothing,
+            start_later=_later(http, sim),
             demo_wanted=lambda: wants_demo(options, keys),
             balance=BalanceModel(engine, tasks, parent=root),
         )

@@ -1,4 +1,5 @@
 """What the app loads before its window shows: not the simulator's server (aiohttp),
+the HTTP stack (httpx and what it loads: made after the first paint, api/http_soon.py),
 Pillow's image code, OpenTimelineIO, keyring, the self-test, httpx's command line, or
 the dialogs opened on demand (export, settings).
 
@@ -21,6 +22,12 @@ from tests.memory_keyring import MemoryKeyring
 LEFT_FOR_LATER = (
     "aiohttp",
     "luma_desktop.sim.server",
+    "httpx",
+    "httpcore",
+    "h11",
+    "truststore",
+    "luma_desktop.api.client",
+    "luma_desktop.api.http",
     "luma_desktop.core.images",
     "PIL.ImageCms",
     "opentimelineio",

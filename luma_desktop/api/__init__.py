@@ -10,8 +10,23 @@ import sys
 # defines a stub ``httpx.main`` instead (its own fallback for a missing CLI extra).
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
-from luma_desktop.api.client import GatewayClient  # noqa: E402 (after the marker above)
-from luma_desktop.api.errors import ApiError, ErrorKind  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from luma_desktop.api.errors import ApiError, ErrorKind  # noqa: E402 (after the marker above)
 from luma_desktop.api.models import Generation, State  # noqa: E402
 
+if TYPE_CHECKING:
+    from luma_desktop.api.client import GatewayClient
+
 __all__ = ["ApiError", "ErrorKind", "GatewayClient", "Generation", "State"]
+
+
+def __getattr__(name: str) -> object:
+    # The HTTP stack (httpx, httpcore, h11, truststore: ~60 ms) loads when a client is
+    # first made, after the window's first paint: importing the package's errors and
+    # models does not load it.
+    if name == "GatewayClient":
+        from luma_desktop.api.client import GatewayClient
+
+        return GatewayClient
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

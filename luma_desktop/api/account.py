@@ -13,10 +13,12 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.errors import ApiError, ErrorKind
+
+if TYPE_CHECKING:  # the caller makes it: this module loads without the HTTP stack
+    from luma_desktop.api.client import GatewayClient
 
 BALANCE_ROUTE = "/v1/billing/balance"
 LOGS_ROUTE = "/v2/logs"

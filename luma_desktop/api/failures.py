@@ -17,7 +17,7 @@ from typing import Any
 import httpx
 
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.text import clean_text
+from luma_desktop.api.text import clean_text, sentence
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
 
 
@@ -108,12 +108,6 @@ _STATUS_TEXT: dict[int, tuple[ErrorKind | None, str]] = {
     404: (ErrorKind.NOT_FOUND, "The gateway does not know this generation."),
     429: (None, ""),
 }
-
-
-def sentence(text: str) -> str:
-    """``text`` ending its sentence, so the next one does not run into it."""
-    text = text.rstrip()
-    return text if not text or text[-1] in ".!?…" else text + "."
 
 
 def server_message(response: httpx.Response) -> str:

@@ -18,13 +18,11 @@ import httpx
 import truststore
 
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.core.limits import DEFAULT_LIMITS
+from luma_desktop.core.limits import DEFAULT_LIMITS, MAX_DOWNLOADS_IN_FLIGHT, MAX_POLLS_IN_FLIGHT
 
 LONG_POLL_HOLD = DEFAULT_LIMITS.long_poll_hold
 # Read timeout comfortably above the hold so a held poll is never cut short.
 TIMEOUT = httpx.Timeout(connect=15.0, read=LONG_POLL_HOLD + 30.0, write=30.0, pool=None)
-MAX_POLLS_IN_FLIGHT = 64  # one held poll per live job up to here; more jobs wait their turn
-MAX_DOWNLOADS_IN_FLIGHT = 4
 # Polls, downloads, plus room for creates and one-off fetches.
 POOL = httpx.Limits(
     max_connections=MAX_POLLS_IN_FLIGHT + MAX_DOWNLOADS_IN_FLIGHT + 8,

@@ -77,3 +77,9 @@ def _printable(char: str) -> bool:
     # Cc: control characters; Cf: format characters (bidi overrides, zero-width);
     # Cs/Co/Cn: surrogates, private use and unassigned code points.
     return char == " " or not unicodedata.category(char).startswith("C")
+
+
+def sentence(text: str) -> str:
+    """``text`` ending its sentence, so the next one does not run into it."""
+    text = text.rstrip()
+    return text if not text or text[-1] in ".!?…" else text + "."

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from luma_desktop.api.download import local_file_error
 from luma_desktop.api.errors import ApiError, ErrorKind
 from luma_desktop.api.formats import sniff_file
 from luma_desktop.api.models import Generation
@@ -77,6 +76,8 @@ class DownloadStep:
         try:
             target = place(dest, self._ledger.limits)
         except OSError as exc:
+            from luma_desktop.api.download import local_file_error  # the HTTP stack's module
+
             raise local_file_error(exc, dest) from exc
         if target != dest:
             self._job = self._ledger.moved(self._job, target)

@@ -14,12 +14,11 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from luma_desktop.api.account import LOG_PERIOD_SECONDS, Account, Balance
-from luma_desktop.api.client import GatewayClient, KeySource
 from luma_desktop.api.errors import ApiError, ErrorKind
+from luma_desktop.api.http_soon import HttpSoon
 from luma_desktop.api.models import Generation
 from luma_desktop.core import decisions, lookup, submission
 from luma_desktop.core.answers import answer_changes, changed, job_error_kind
@@ -36,6 +35,11 @@ from luma_desktop.core.route_memory import RouteMemory, memory_path
 from luma_desktop.core.routing import RouteBook, RouteClient, job_route
 from luma_desktop.core.store import JobStore, StoreConflict
 
+if TYPE_CHECKING:  # the HTTP stack loads when the first gateway client is made
+    import httpx
+
+    from luma_desktop.api.client import GatewayClient, KeySource
+
 log = logging.getLogger(__name__)
 
 # Errors the artist must fix; tracking pauses (the job stays active and resumes later).
@@ -46,7 +50,7 @@ class JobEngine:
     def __init__(
         self,
         store: JobStore,
-        http: httpx.AsyncClient,
+        http: httpx.AsyncClient | HttpSoon,
         api_key: KeySource,
         library: Path,
         *,
@@ -111,8 +115,11 @@ class JobEngine:
     def client(self, base_url: str) -> GatewayClient:
         """A job is only ever polled at the base URL it was sent to."""
         if base_url not in self._clients:
+            from luma_desktop.api.client import GatewayClient  # the HTTP stack, first needed
+
             real = self._aliases.get(base_url, base_url)
-            self._clients[base_url] = GatewayClient(self._http, real, self._api_key, self._limits)
+            http = self._http.get() if isinstance(self._http, HttpSoon) else self._http
+            self._clients[base_url] = GatewayClient(http, real, self._api_key, self._limits)
         return self._clients[base_url]
 
     def _recorded_url(self, client: GatewayClient) -> str:

@@ -18,6 +18,10 @@ from typing import Final
 KiB: Final = 1024
 MiB: Final = 1024 * KiB
 
+# The HTTP client's pool (api/http.py) and the engine's polls (core/polling.py).
+MAX_POLLS_IN_FLIGHT: Final = 64  # one held poll per live job up to here; more jobs wait
+MAX_DOWNLOADS_IN_FLIGHT: Final = 4
+
 # A clip larger than this is refused (Settings and ``--max-clip-mb`` change it).
 DEFAULT_MAX_CLIP_MB: Final = 2048
 # How long a generation may run before it is "stale" (polled rarely, the artist told).

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING
 
 from luma_desktop.api.account import LogRow
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.unified import client_request_id
 from luma_desktop.core.events import JobEvent
 from luma_desktop.core.jobs import JobErrorKind, JobRecord, JobStatus
 
@@ -45,6 +44,8 @@ async def resolve_unknown(engine: JobEngine, local_id: str) -> JobRecord:
     job = engine.store.get(local_id)
     if job.status is not JobStatus.UNKNOWN:
         return job
+    from luma_desktop.api.unified import client_request_id  # with the HTTP stack, by now
+
     request_id = client_request_id(job.local_id)
     account = engine.account(job.base_url)
     for delay in engine.policy.lookup_delays:

@@ -13,11 +13,11 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from luma_desktop.api.http import MAX_POLLS_IN_FLIGHT
 from luma_desktop.api.models import State
 from luma_desktop.core.catalogue import Route, typical_seconds
 from luma_desktop.core.events import JobEvent
 from luma_desktop.core.jobs import JobRecord, JobStatus
+from luma_desktop.core.limits import MAX_POLLS_IN_FLIGHT
 from luma_desktop.core.policy import Pacer
 from luma_desktop.core.schedule import UnifiedSchedule, expected_seconds
 

@@ -12,15 +12,17 @@ setting). A model only one route serves goes there (ray-1-6: the Luma route; Ray
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from luma_desktop.api.client import GatewayClient, Progress
 from luma_desktop.api.errors import ApiError
 from luma_desktop.api.models import Generation, State
-from luma_desktop.api.unified import UnifiedRoute
 from luma_desktop.core.catalogue import Route, RouteChoice
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.core.route_memory import RouteMemory
+
+if TYPE_CHECKING:  # made when a job is sent or followed, after the window's first paint
+    from luma_desktop.api.client import GatewayClient, Progress
+    from luma_desktop.api.unified import UnifiedRoute
 
 ROUTE_MISSING = frozenset({404, 405})
 
@@ -29,9 +31,13 @@ class RouteClient:
     """One route of one gateway: create, fetch one, download (both routes alike)."""
 
     def __init__(self, gateway: GatewayClient, route: Route) -> None:
+        from luma_desktop.api.unified import UnifiedRoute  # the HTTP stack: loaded by now
+
         self.gateway = gateway
         self.route = route
-        self._unified = UnifiedRoute(gateway) if route is Route.UNIFIED else None
+        self._unified: UnifiedRoute | None = (
+            UnifiedRoute(gateway) if route is Route.UNIFIED else None
+        )
 
     async def create(self, body: dict[str, Any], request_id: str) -> Generation:
         if self._unified is not None:

@@ -15,9 +15,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.failures import sentence
 from luma_desktop.api.models import Generation, strip_inline_data
-from luma_desktop.api.unified import client_request_id
+from luma_desktop.api.text import sentence
 from luma_desktop.core.catalogue import Route, RouteChoice
 from luma_desktop.core.continuation import FrameUnavailable, through_frames
 from luma_desktop.core.events import JobEvent
@@ -133,6 +132,8 @@ async def _create(
     engine: JobEngine, job: JobRecord, route: Route, body: dict[str, object]
 ) -> Generation:
     """One create, sent again only while the gateway surely did not take it."""
+    from luma_desktop.api.unified import client_request_id  # with the HTTP stack, by now
+
     attempt = 0
     client = engine.route_client(job.base_url, route)
     while True:

@@ -11,14 +11,15 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtCore import QObject, Signal
 
-from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.errors import ApiError, ErrorKind
-from luma_desktop.api.http import check_base_url
 from luma_desktop.studio.tasks import TaskGroup
+
+if TYPE_CHECKING:  # the HTTP stack loads after the window's first paint
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ async def check_connection(http: httpx.AsyncClient, base_url: str, key: str) -> 
     Asks for a generation that cannot exist: "not found" proves the key was accepted
     without creating anything or spending tokens.
     """
+    from luma_desktop.api.client import GatewayClient
+
     try:
         client = GatewayClient(http, base_url, lambda: key)
         await client.get(str(uuid.uuid4()))
@@ -58,6 +61,8 @@ class ConnectionTest(QObject):
     @staticmethod
     def url_problem(base_url: str) -> str | None:
         """What is wrong with a gateway address, before anything is sent."""
+        from luma_desktop.api.http import check_base_url
+
         try:
             check_base_url(base_url)
         except ApiError as exc:

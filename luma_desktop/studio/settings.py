@@ -17,7 +17,6 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from luma_desktop.api.errors import ApiError
-from luma_desktop.api.http import check_base_url
 from luma_desktop.core.catalogue import route_choices
 from luma_desktop.core.limits import DEFAULT_LIMITS, DEFAULT_MAX_CLIP_MB, Limits, clip_limit
 from luma_desktop.core.paths import DEFAULT_BASE_URL, ensure_private_dir
@@ -58,10 +57,14 @@ class InvalidSetting(ValueError):
 
 def check_preferences(prefs: Preferences) -> None:
     """Raise :class:`InvalidSetting` for the first value that cannot work."""
-    try:
-        check_base_url(prefs.base_url)
-    except ApiError as exc:
-        raise InvalidSetting("base_url", exc.message) from None
+    if prefs.base_url != DEFAULT_BASE_URL:  # the default is known good (a test checks it)
+        # Checked with httpx's URL parser: the HTTP stack loads only for another address.
+        from luma_desktop.api.http import check_base_url
+
+        try:
+            check_base_url(prefs.base_url)
+        except ApiError as exc:
+            raise InvalidSetting("base_url", exc.message) from None
     if prefs.proxy:
         try:
             check_proxy(prefs.proxy)

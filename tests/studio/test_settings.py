@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from luma_desktop.api.http import check_base_url
+from luma_desktop.core.paths import DEFAULT_BASE_URL
 from luma_desktop.studio.settings import InvalidSetting, Settings
 
 
@@ -42,6 +44,11 @@ def test_invalid_values_are_refused(tmp_path: Path, field: str, value: str, said
     assert caught.value.name == field
     assert said in str(caught.value)
     assert not (tmp_path / "settings.json").exists()
+
+
+def test_the_default_gateway_passes_the_check_it_is_spared_at_load() -> None:
+    """Settings skip the URL check (and the HTTP stack it loads) for the default address."""
+    assert str(check_base_url(DEFAULT_BASE_URL)) == DEFAULT_BASE_URL
 
 
 def test_a_bad_file_falls_back_and_says_so(tmp_path: Path) -> None:
