@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import zlib
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from luma_desktop.api.errors import ApiError, ErrorKind
+
+if TYPE_CHECKING:  # core/small_files.py reads JSON depth from here before httpx is loaded
+    import httpx
 
 # What we ask for; anything else the server sends anyway is refused, not guessed at.
 ACCEPT_ENCODING = "gzip, deflate"
@@ -51,6 +52,8 @@ class _Inflater:
 
 async def read_limited(response: httpx.Response, limit: int) -> bytes:
     """The decoded body, or ``ApiError(SERVER, too large)`` past ``limit`` bytes."""
+    import httpx  # loaded already: a response is in hand
+
     if hasattr(response, "_content"):  # already in memory (a mock transport's answer)
         if len(response.content) > limit:
             raise ApiError(ErrorKind.SERVER, TOO_LARGE)
