@@ -1,7 +1,8 @@
 """What the app loads before its window shows: not the simulator's server (aiohttp),
 the HTTP stack (httpx and what it loads: made after the first paint, api/http_soon.py),
-Pillow's image code, OpenTimelineIO, keyring, the self-test, httpx's command line, or
-the dialogs opened on demand (export, settings).
+Pillow's image code, OpenTimelineIO, keyring, the self-test, httpx's command line, the
+dialogs opened on demand (export, settings), or the Library and Board tabs (built when
+first shown).
 
 Each is loaded when first needed (demo mode's simulator after the first paint, on a
 worker thread); at start-up they cost 0.1-0.3 s apiece (bench/startup.py). Checked in
@@ -37,6 +38,8 @@ LEFT_FOR_LATER = (
     "click",
     "luma_desktop.ui.export_dialog",
     "luma_desktop.ui.settings_dialog",
+    "luma_desktop.ui.library_view",  # the side tabs hidden behind Jobs: built when shown
+    "luma_desktop.ui.board_panel",
 )
 
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,15 +25,13 @@ from luma_desktop.studio.desk import Desk
 from luma_desktop.studio.extension import Direction, Step
 from luma_desktop.studio.guards import Guard
 from luma_desktop.studio.session import Studio
-from luma_desktop.ui import review, settings_wiring, window_memory
+from luma_desktop.ui import review, settings_wiring, side_tabs, window_memory
 from luma_desktop.ui.autoplay import Autoplay
-from luma_desktop.ui.board_panel import BoardPanel
 from luma_desktop.ui.chain_playback import ChainPlayback
 from luma_desktop.ui.dialogs import ask_repeat, ask_spend
 from luma_desktop.ui.error_banner import ErrorBanner, InfoBanner
 from luma_desktop.ui.icons import app_icon
 from luma_desktop.ui.job_list import JobListView
-from luma_desktop.ui.library_view import LibraryPanel
 from luma_desktop.ui.menus import build_menus, confirm_box, may_quit
 from luma_desktop.ui.notifier import Notifier
 from luma_desktop.ui.overlay import FloatingBanners
@@ -44,9 +41,11 @@ from luma_desktop.ui.slot_gestures import fill_slots
 from luma_desktop.ui.status_line import StatusLine
 
 if TYPE_CHECKING:  # opened on demand: loaded then, not before the window first shows
+    from luma_desktop.ui.board_panel import BoardPanel
     from luma_desktop.ui.budget_box import BudgetBox
     from luma_desktop.ui.compare_view import CompareView
     from luma_desktop.ui.export_dialog import ExportDialog
+    from luma_desktop.ui.library_view import LibraryPanel
     from luma_desktop.ui.settings_dialog import SettingsDialog
 
 DEMO_TEXT = (
@@ -74,16 +73,9 @@ class MainWindow(QMainWindow):
         self.player = PlayerWidget()
         self.chain = ChainPlayback(self.player, self)
         self.job_list = JobListView(studio.queue)
-        self.library = LibraryPanel(studio.library)
-        self.side_tabs = QTabWidget()
-        self.side_tabs.addTab(self.job_list, "Jobs")
-        self.side_tabs.addTab(self.library, "Library")
         self.desk = Desk(studio, self)
-        self.board_panel = BoardPanel(self.desk.runner, self.desk.edits)
-        self.side_tabs.addTab(self.board_panel, "Board")
-        self.side_tabs.setTabToolTip(2, "Storyboards: shots that run as a chain")
-        self.side_tabs.setTabToolTip(0, "This session's jobs and every unfinished one")
-        self.side_tabs.setTabToolTip(1, "Every clip you made: search, extend, play chains")
+        # Library and Board are built when first shown (or asked for by code).
+        self.side_tabs, self._library_tab, self._board_tab = side_tabs.build(self)
         self.notifier = Notifier(self, app_icon())
         self.setWindowIcon(app_icon())
         self.error_banner = ErrorBanner()
@@ -186,22 +178,21 @@ class MainWindow(QMainWindow):
         self.player.frame_requested.connect(self._use_frame)
         self._connect_extensions()
 
+    @property
+    def library(self) -> LibraryPanel:
+        """The Library tab's panel (built now if the tab was never shown)."""
+        return self._library_tab.get()
+
+    @property
+    def board_panel(self) -> BoardPanel:
+        """The Board tab's panel (built now if the tab was never shown)."""
+        return self._board_tab.get()
+
     def _connect_extensions(self) -> None:
-        """Every gesture that builds an extension ends in the prompt panel's slots."""
-        studio, library = self.studio, self.library
+        """Every gesture that builds an extension ends in the prompt panel's slots (the
+        library's and the board's are connected when their tabs are built)."""
+        studio = self.studio
         self.job_list.extend_requested.connect(self.extend)
-        library.extend_requested.connect(self.extend)
-        library.bridge_requested.connect(self.bridge)
-        library.image_extend_requested.connect(self.extend_to_image)
-        library.play_requested.connect(self.play)
-        library.reuse_requested.connect(self.reuse)
-        library.play_chain_requested.connect(self.play_chain)
-        library.export_requested.connect(self.export_clips)
-        library.another_take_requested.connect(self.another_take)
-        library.remake_requested.connect(self.remake)
-        library.compare_requested.connect(self.compare)
-        library.rate_requested.connect(self._rate)
-        library.takes_of = self.desk.takes_of
         studio.library.stacker = self.desk.takes.stacks
         self.desk.groups_changed.connect(lambda: studio.library.reload())
         self.prompt_panel.craft.history = lambda: self.desk.history.recent(500)
@@ -209,12 +200,6 @@ class MainWindow(QMainWindow):
         self.prompt_panel.craft.notice.connect(
             lambda text: self.statusBar().showMessage(text, 8000)
         )
-        library.marked = lambda stars, kept: self.desk.takes.matching(stars, kept)
-        self.board_panel.play_requested.connect(self.play_chain)
-        self.board_panel.export_requested.connect(self.export_clips)
-        self.board_panel.pick_requested.connect(self.pick_board_take)
-        self.board_panel.confirm_run = self.confirm_board
-        library.deleted.connect(self._on_deleted)
         self.player.file_dropped.connect(self._image_on_player)
         studio.queue.job_changed.connect(self.notifier.job_finished)
 
@@ -323,7 +308,7 @@ class MainWindow(QMainWindow):
         """A board waiting for the artist: compare the shot's takes, Keep one, go on."""
         return review.pick_board_take(self, self.desk, board_id, index, takes)
 
-    def _rate(self, jobs: list[JobRecord], stars: int) -> None:
+    def rate(self, jobs: list[JobRecord], stars: int) -> None:
         for job in jobs:
             self.desk.takes.rate(job.local_id, stars)
         self.statusBar().showMessage(f"Rated {'★' * stars or 'no stars'}", 3000)
@@ -357,7 +342,7 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage("Play a finished clip first, then drop the image on it.")
 
-    def _on_deleted(self, job: JobRecord) -> None:
+    def forget_deleted(self, job: JobRecord) -> None:
         if self.player.current_path() == Path(job.video_path or "-"):
             self.player.clear()
             self._playing = None
