@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QMimeData,
     QModelIndex,
     QObject,
+    QStringListModel,
     Qt,
     QTimerEvent,
 )
@@ -77,7 +77,18 @@ def excerpt(job: JobRecord) -> str:
     return prompt if len(prompt) <= _EXCERPT else prompt[: _EXCERPT - 1] + "…"
 
 
-class LibraryModel(QAbstractListModel):
+_ROW_FLAGS = (
+    Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemNeverHasChildren
+)
+
+
+class LibraryModel(QStringListModel):
+    """The rows' count lives in C++ (a QStringListModel of empty strings, one per row):
+    laying out 100,000 tiles, Qt asks the model for an index four times a row, and
+    each ask called a Python ``rowCount`` (~0.3 s at 100,000 clips; 12 ms in C++).
+    The rows' ids and everything else stay here; only the count is mirrored, by
+    ``insertRows``/``removeRows``/``setStringList``, which signal the views."""
+
     def __init__(
         self,
         engine: JobEngine,
@@ -124,7 +135,6 @@ class LibraryModel(QAbstractListModel):
             self._text = text.strip()
         if statuses is not None:
             self._statuses = tuple(statuses)
-        self.beginResetModel()
         found = self._store.search_prompts(self._text, self._statuses)
         if self._only is not None:
             found = [(i, prompt) for i, prompt in found if i in self._only]
@@ -140,16 +150,13 @@ class LibraryModel(QAbstractListModel):
         self._forget_rows()
         # The store answers newest first; takes count up, so the oldest go first.
         self._titles = TitleIndex(reversed(found))
-        self.endResetModel()
+        self.setStringList([""] * len(self._ids))  # the reset the views see
 
     def matches(self, job: JobRecord) -> bool:
         in_text = self._text.lower() in job.prompt.lower()
         return in_text and (not self._statuses or job.status in self._statuses)
 
     # -- Qt model -----------------------------------------------------------------------
-
-    def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._ids)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         job = self.job_at(index.row()) if index.isValid() else None
@@ -179,11 +186,13 @@ class LibraryModel(QAbstractListModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
+        # Not QStringListModel's: its rows are editable and take drops.
         job = self.job_at(index.row()) if index.isValid() else None
-        if job and job.status is JobStatus.READY:
-            flags |= Qt.ItemFlag.ItemIsDragEnabled
-        return flags
+        if job is None:
+            return Qt.ItemFlag.NoItemFlags
+        if job.status is JobStatus.READY:
+            return _ROW_FLAGS | Qt.ItemFlag.ItemIsDragEnabled
+        return _ROW_FLAGS
 
     def mimeTypes(self) -> list[str]:
         return clip_mime_data([]).formats()
@@ -289,12 +298,12 @@ class LibraryModel(QAbstractListModel):
         elif row >= 0:
             self.remove(job.local_id)
         elif self.matches(job) and not self._stacked_away(job):
-            self.beginInsertRows(QModelIndex(), 0, 0)
+            # In place before the views hear of the row (insertRows signals them).
             self._ids.insert(0, job.local_id)
             self._forget_rows()
             self._remember(job)
             self._titles.add(job.local_id, job.prompt)
-            self.endInsertRows()
+            self.insertRows(0, 1)
             self._retitle()
 
     def _stacked_away(self, job: JobRecord) -> bool:
@@ -307,13 +316,14 @@ class LibraryModel(QAbstractListModel):
     def remove(self, local_id: str) -> None:
         row = self.row_of(local_id)
         if row >= 0:
-            self.beginRemoveRows(QModelIndex(), row, row)
+            # Views and the selection read the row while it goes (rowsAboutToBeRemoved):
+            # it leaves here once removeRows has told them.
+            self.removeRows(row, 1)
             del self._ids[row]
             self._forget_rows()
             self._records.pop(local_id, None)
             self._details.pop(local_id, None)
             self._titles.remove(local_id)
-            self.endRemoveRows()
             self._retitle()
 
     def _retitle(self) -> None:
