@@ -64,7 +64,11 @@ class HttpSoon:
             if self._client is not None:
                 return
             try:
-                from luma_desktop.api.http import make_http_client  # the heavy part
+                # The heavy part; the gateway's modules too, so the window's thread finds
+                # them loaded (a thread that asks waits in ``get`` rather than importing
+                # the same modules alongside this one).
+                from luma_desktop.api import client, unified  # noqa: F401
+                from luma_desktop.api.http import make_http_client
 
                 self._client = make_http_client(proxy=self._proxy)
                 self._error = None

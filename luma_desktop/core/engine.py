@@ -115,10 +115,12 @@ class JobEngine:
     def client(self, base_url: str) -> GatewayClient:
         """A job is only ever polled at the base URL it was sent to."""
         if base_url not in self._clients:
-            from luma_desktop.api.client import GatewayClient  # the HTTP stack, first needed
+            # The client first: ``get`` waits for a worker still loading the HTTP stack,
+            # so this thread never imports the same modules alongside it.
+            http = self._http.get() if isinstance(self._http, HttpSoon) else self._http
+            from luma_desktop.api.client import GatewayClient
 
             real = self._aliases.get(base_url, base_url)
-            http = self._http.get() if isinstance(self._http, HttpSoon) else self._http
             self._clients[base_url] = GatewayClient(http, real, self._api_key, self._limits)
         return self._clients[base_url]
 
