@@ -64,9 +64,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def settle_heap() -> None:
     """Everything built at start-up lives as long as the app: keep it out of the cyclic
-    collector, whose full passes over it stalled the event loop for 45-65 ms."""
+    collector, whose full passes over it stalled the event loop for 45-65 ms. The
+    collector, off while the app started (``__main__``, ``main``), is turned back on."""
     gc.collect()
     gc.freeze()
+    gc.enable()
 
 
 async def run(app: QApplication, options: Options, keys: KeyStore | None = None) -> int:
@@ -192,7 +194,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.selftest:
         from luma_desktop.selftest import run_selftest  # not paid for by every start-up
 
+        gc.enable()  # it never paints a window of its own: no settle_heap to turn it on
         return run_selftest()  # before any QApplication: it picks its own platform
+    gc.disable()  # until the window's first paint (settle_heap); see __main__
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Luma Desktop")
