@@ -16,6 +16,8 @@ never a reason to download it again.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 
 HEAD_BYTES = 64  # enough for every signature here (the EBML DocType sits in the header)
@@ -60,8 +62,13 @@ def sniff(head: bytes) -> Delivery:
 
 
 def sniff_file(path: str) -> Delivery:
+    """What the regular file at ``path`` is. Callers may be the window's thread (the
+    player's notice): the open never blocks, and a FIFO or a device is unusable."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with open(path, "rb") as f:
+        with os.fdopen(os.open(path, flags), "rb") as f:
+            if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+                return UNUSABLE
             return sniff(f.read(HEAD_BYTES))
     except OSError:
         return UNUSABLE

@@ -13,6 +13,7 @@ the studio layer acts on it and asks again when a job changes.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 import uuid
@@ -30,7 +31,10 @@ from luma_desktop.core.request import (
     Keyframe,
     is_generation_id,
 )
+from luma_desktop.core.small_files import loads
 from luma_desktop.core.takes import TakeGroup
+
+log = logging.getLogger(__name__)
 
 # The request fields a shot (or a board, for its shots) keeps besides its prompt.
 SHOT_PARAMS = ("aspect_ratio", "model", "resolution", "duration", "loop", "route")
@@ -113,7 +117,9 @@ class BoardSettings:
 
     @classmethod
     def from_json(cls, text: str) -> BoardSettings:
-        data = json.loads(text or "{}")
+        data = loads(text or "{}")  # nested too deeply: a ValueError, not a RecursionError
+        if not isinstance(data, dict):
+            raise ValueError("a board's settings are not an object")
         cap, params = data.get("cap_credits"), data.get("params")
         return cls(
             auto_keep=bool(data.get("auto_keep", True)),
@@ -183,6 +189,13 @@ def take_groups(board: Board) -> list[str]:
     return [s.take_group for s in board.shots if s.take_group]
 
 
+def _params(text: str) -> dict[str, Any]:
+    params = loads(text)
+    if not isinstance(params, dict):
+        raise ValueError("a shot's parameters are not an object")
+    return params
+
+
 class Boards:
     def __init__(self, db: sqlite3.Connection) -> None:
         self._db = db
@@ -207,7 +220,7 @@ class Boards:
             raise KeyError(board_id)
         settings = BoardSettings.from_json(row["settings"])
         shots = tuple(
-            Shot(r["prompt"], json.loads(r["params"]), r["take_group"], r["kept"], settings.params)
+            Shot(r["prompt"], _params(r["params"]), r["take_group"], r["kept"], settings.params)
             for r in self._db.execute(
                 "SELECT * FROM shots WHERE board_id = ? ORDER BY position", (board_id,)
             )
@@ -215,8 +228,16 @@ class Boards:
         return Board(board_id, row["name"], row["created_at"], row["updated_at"], settings, shots)
 
     def all(self) -> list[Board]:
+        """Every board, newest first. The database is a file like any other: a board
+        that cannot be read is skipped with a warning, the others still load."""
         rows = self._db.execute("SELECT board_id FROM boards ORDER BY updated_at DESC").fetchall()
-        return [self.get(r["board_id"]) for r in rows]
+        found: list[Board] = []
+        for r in rows:
+            try:
+                found.append(self.get(r["board_id"]))
+            except (ValueError, TypeError, KeyError) as exc:
+                log.warning("skipped a board that cannot be read (%s)", type(exc).__name__)
+        return found
 
     def rename(self, board_id: str, name: str) -> Board:
         self._touch(board_id, "name = ?", name.strip() or "Untitled board")

@@ -33,6 +33,7 @@ from luma_desktop.core.ffmpeg import (
 )
 from luma_desktop.core.limits import DEFAULT_LIMITS, Limits
 from luma_desktop.core.media import Decoder, FrameTooLarge, Input, Scaler
+from luma_desktop.core.small_files import loads
 from luma_desktop.core.tonemap import tone_map
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class ClipFacts:
     def from_text(cls, text: str) -> ClipFacts | None:
         """Facts written by :meth:`to_text`; None for anything else."""
         try:
-            data = json.loads(text)
+            data = loads(text)  # a thumbnail's text: nested too deeply is a ValueError too
         except ValueError:
             return None
         if not isinstance(data, dict):

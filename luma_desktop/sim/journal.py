@@ -29,7 +29,7 @@ def load(path: Path) -> list[dict[str, Any]]:
         data = json.loads(path.read_text("utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # nested too deeply: RecursionError
         log.warning("the simulator's job file %s is unreadable (%s); starting empty", path, exc)
         return []
     jobs = data.get("jobs") if isinstance(data, dict) else None

@@ -162,3 +162,25 @@ def test_a_group_shows_as_one_stack_with_its_face(db: sqlite3.Connection) -> Non
     assert takes.stacks(newest_first) == (["other", "t2"], {"t2": 3})
     # A filter that leaves one take of the group shows it on its own.
     assert takes.stacks(["t3", "other"]) == (["t3", "other"], {})
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "value"),
+    [
+        ("boards", "settings", "{not json"),
+        ("boards", "settings", "[1, 2]"),
+        ("boards", "settings", "[" * 20_000 + "]" * 20_000),  # a RecursionError, before
+        ("shots", "params", "{not json"),
+        ("shots", "params", '"a string"'),
+    ],
+)
+def test_a_damaged_board_is_skipped_and_the_others_still_load(
+    db: sqlite3.Connection, table: str, column: str, value: str
+) -> None:
+    """The artist database is a file like any other: one damaged board costs that board,
+    not the board panel (the same promise as damaged presets and job rows)."""
+    boards = Boards(db)
+    good = boards.create("Coast", (Shot("the beam sweeps"),))
+    bad = boards.create("Damaged", (Shot("a lighthouse at dusk"),))
+    db.execute(f"UPDATE {table} SET {column} = ? WHERE board_id = ?", (value, bad.board_id))
+    assert [b.board_id for b in boards.all()] == [good.board_id]

@@ -14,7 +14,9 @@ from pathlib import Path
 import keyring.backends.fail
 import pytest
 
+from luma_desktop.api.formats import UNUSABLE, sniff_file
 from luma_desktop.core.artist_db import open_artist_db, set_pref
+from luma_desktop.core.clipinfo import ClipFacts, frames_label
 from luma_desktop.core.limits import DEFAULT_LIMITS
 from luma_desktop.core.presets import PREF_KEY, UserPresets
 from luma_desktop.core.recovery import rebuild_library
@@ -128,3 +130,20 @@ def test_saved_presets_nested_too_deeply_are_not_loaded(tmp_path: Path) -> None:
     set_pref(db, PREF_KEY, DEEP)
     assert UserPresets(db).all() == []
     db.close()
+
+
+def test_clip_facts_nested_too_deeply_in_a_thumbnails_text_are_none() -> None:
+    """Read from each thumbnail's JPEG text when a tile paints: a RecursionError, before."""
+    assert ClipFacts.from_text(DEEP) is None
+    facts = ClipFacts(codec="hevc", transfer="PQ")
+    assert ClipFacts.from_text(facts.to_text()) == facts
+
+
+def test_a_clip_that_is_a_fifo_is_told_apart_without_waiting(
+    fifo: Callable[[str], Path],
+) -> None:
+    """The player's notice asks what a clip is on the window's thread: a FIFO in the
+    clips folder hung the window there (the file's first bytes were waited for)."""
+    clip = fifo("clip.mp4")
+    assert finishes(lambda: sniff_file(str(clip))) is UNUSABLE
+    assert finishes(lambda: frames_label(clip)) == ""

@@ -45,5 +45,7 @@ def test_an_unreadable_job_file_starts_empty(tmp_path: Path) -> None:
     assert load(jobs) == []
     jobs.write_text('{"jobs": [{"id": 3}]}', "utf-8")
     assert load(jobs) == []
+    jobs.write_text("[" * 20_000 + "]" * 20_000, "utf-8")  # a RecursionError, before
+    assert load(jobs) == []
     with SimServer(fast_config(state_file=str(jobs))):
         pass  # starts
