@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import queue
 import re
 import shutil
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -42,7 +44,12 @@ async def stream_to_file(
             if start:  # "wb" has emptied it already; truncating makes ext4 flush on close
                 out.seek(start)
                 out.truncate()
-            done = await _copy(response, out, start, total, progress, limits)
+            writer = ChunkWriter(out)
+            try:
+                done = await _copy(response, writer, start, total, progress, limits)
+                await writer.drain()
+            finally:
+                writer.close()
     except OSError as exc:
         raise local_file_error(exc, part) from exc
     except _TooLarge:
@@ -56,9 +63,62 @@ class _TooLarge(Exception):
     pass
 
 
+class ChunkWriter:
+    """Writes a download's chunks to its file on a thread of its own.
+
+    A disk that stalls (writeback of a full page cache, a network share, a sleeping USB
+    drive) holds up this transfer, never the event loop the window paints from: the
+    loop only queues each chunk. At most ``depth`` chunks wait (the socket is read no
+    faster than the disk takes them); a write's failure is raised by the next ``write``
+    or by ``drain``, as the ``OSError`` it was.
+    """
+
+    def __init__(self, out: BinaryIO, depth: int = 8) -> None:
+        self._out = out
+        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._failed: OSError | None = None
+        self._thread = threading.Thread(target=self._run, name="clip-writer", daemon=True)
+        self._thread.start()
+
+    async def write(self, chunk: bytes) -> None:
+        self._raise_failure()
+        try:
+            self._chunks.put_nowait(chunk)
+        except queue.Full:  # the disk is behind: wait for room off the loop
+            await asyncio.to_thread(self._chunks.put, chunk)
+
+    async def drain(self) -> None:
+        """Wait until every chunk is written; raise a write's failure."""
+        await asyncio.to_thread(self._finish)
+        self._raise_failure()
+
+    def close(self) -> None:
+        """End the thread (after the chunks already queued), e.g. on cancel or failure.
+        Blocks for at most ``depth`` queued writes; after ``drain``, not at all."""
+        self._failed = self._failed or OSError(errno.ECANCELED, "download ended")
+        self._finish()
+
+    def _finish(self) -> None:
+        if self._thread.is_alive():
+            self._chunks.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
+        while (chunk := self._chunks.get()) is not None:
+            if self._failed is None:  # after a failure: only empty the queue
+                try:
+                    self._out.write(chunk)
+                except OSError as exc:
+                    self._failed = exc
+
+    def _raise_failure(self) -> None:
+        if self._failed is not None:
+            raise self._failed
+
+
 async def _copy(
     response: httpx.Response,
-    out: BinaryIO,
+    out: ChunkWriter,
     start: int,
     total: int | None,
     progress: Callable[[int, int | None], None] | None,
@@ -89,7 +149,7 @@ async def _copy(
             ) from exc
         if done + len(chunk) > limits.max_clip_bytes:
             raise _TooLarge
-        out.write(chunk)
+        await out.write(chunk)
         done += len(chunk)
         moved += len(chunk)
         now = loop.time()

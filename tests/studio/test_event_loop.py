@@ -4,6 +4,7 @@ Qt timer instead of one per callback, and Qt's events let in between long queues
 from __future__ import annotations
 
 import asyncio
+import socket
 import threading
 from collections.abc import Iterator
 
@@ -142,3 +143,57 @@ def test_closing_stops_the_wake(loop: StudioLoop) -> None:
     assert loop._wake.isActive()
     loop.close()
     assert not loop._wake.isActive()
+
+
+def test_streams_read_through_pause_and_resume_on_one_notifier(loop: StudioLoop) -> None:
+    """Backpressure pauses and resumes reading around each chunk; the bytes arrive whole
+    and in order, and the socket keeps one notifier throughout."""
+    payload = bytes(range(256)) * 4096  # 1 MiB
+
+    async def serve(_reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for start in range(0, len(payload), 16384):
+            writer.write(payload[start : start + 16384])
+            await writer.drain()
+        writer.close()
+        await writer.wait_closed()
+
+    async def main() -> tuple[bytes, int]:
+        server = await asyncio.start_server(serve, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        # A small buffer limit: the transport pauses and resumes reading many times.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port, limit=4096)
+        received = bytearray()
+        while chunk := await reader.read(4096):
+            received += chunk
+        notifiers = len(loop._readers)
+        writer.close()
+        await writer.wait_closed()
+        server.close()
+        await server.wait_closed()
+        return bytes(received), notifiers
+
+    received, notifiers = loop.run_until_complete(main())
+    assert received == payload
+    assert notifiers <= 4  # the loop's self-pipe, the listening socket, both ends
+
+
+def test_removing_a_reader_says_whether_one_was_there(loop: StudioLoop) -> None:
+    left, right = socket.socketpair()
+    try:
+        got: list[bytes] = []
+        arrived = asyncio.Event()
+
+        def read() -> None:
+            got.append(left.recv(10))
+            arrived.set()
+
+        assert loop.remove_reader(left) is False
+        loop.add_reader(left, read)
+        right.send(b"ping")
+        loop.run_until_complete(asyncio.wait_for(arrived.wait(), 5))
+        assert got == [b"ping"]
+        assert loop.remove_reader(left) is True
+        assert loop.remove_reader(left) is False
+    finally:
+        left.close()
+        right.close()

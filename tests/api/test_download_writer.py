@@ -1,0 +1,115 @@
+"""Clips are written to disk off the event loop (api/download.ChunkWriter): a stalled
+disk holds up its own download, not the loop; a failing disk is said in plain words."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import os
+import sys
+import threading
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from luma_desktop.api.download import ChunkWriter, stream_to_file
+from luma_desktop.api.errors import ApiError, ErrorKind
+
+MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
+CHUNK = 64 * 1024
+
+
+def _response(chunks: int) -> httpx.Response:
+    async def body() -> AsyncIterator[bytes]:
+        yield MP4_HEAD + bytes(CHUNK - len(MP4_HEAD))
+        for n in range(1, chunks):
+            yield bytes([n % 256]) * CHUNK
+
+    return httpx.Response(200, headers={"content-length": str(chunks * CHUNK)}, content=body())
+
+
+class StallingFile:
+    """A file whose second write blocks until released (or 5 s pass)."""
+
+    def __init__(self, real: Any, stalled: threading.Event, release: threading.Event) -> None:
+        self.real = real
+        self.writes = 0
+        self.stalled, self.release = stalled, release
+        self.in_write = False
+
+    def write(self, data: bytes) -> int:
+        self.writes += 1
+        if self.writes == 2:
+            self.in_write = True
+            self.stalled.set()
+            self.release.wait(timeout=5)
+            self.in_write = False
+        return int(self.real.write(data))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.real, name)
+
+    def __enter__(self) -> StallingFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.real.close()
+
+
+async def test_a_stalled_disk_does_not_stall_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    part = tmp_path / "clip.mp4.part"
+    files: list[StallingFile] = []
+    stalled, release = threading.Event(), threading.Event()
+    real_open = Path.open
+
+    def stalling_open(self: Path, *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(self, *args, **kwargs)
+        if self == part:
+            files.append(StallingFile(handle, stalled, release))
+            return files[-1]
+        return handle
+
+    monkeypatch.setattr(Path, "open", stalling_open)
+    download = asyncio.create_task(stream_to_file(_response(chunks=40), part, 0, None))
+    assert await asyncio.to_thread(stalled.wait, 5)
+    # While the disk is stuck the loop goes on: had the write blocked the loop, these
+    # turns would come only after it (5 s later), with the write no longer under way.
+    for _ in range(20):
+        await asyncio.sleep(0)
+    ticked_while_stalled = files[0].in_write
+    release.set()
+    await asyncio.wait_for(download, 10)
+    assert ticked_while_stalled
+    assert part.stat().st_size == 40 * CHUNK
+    assert part.read_bytes()[-CHUNK:] == bytes([39]) * CHUNK
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/dev/full is Linux's")
+async def test_a_disk_that_fills_mid_download_is_said_plainly(tmp_path: Path) -> None:
+    """Every write to /dev/full fails with ENOSPC, as a disk filling up under us."""
+    full = Path("/dev/full")
+    if not os.access(full, os.W_OK):
+        pytest.skip("/dev/full is not writable here")
+    with pytest.raises(ApiError) as caught:
+        await stream_to_file(_response(chunks=40), full, 0, None)
+    assert caught.value.kind is ErrorKind.LOCAL_FILE
+    assert "is full" in str(caught.value)
+
+
+async def test_the_writer_ends_its_thread_when_the_download_is_cancelled(
+    tmp_path: Path,
+) -> None:
+    before = {t.ident for t in threading.enumerate()}
+    with (tmp_path / "x.part").open("wb") as out:
+        writer = ChunkWriter(out, depth=2)
+        await writer.write(b"a" * 10)
+        writer.close()  # as stream_to_file's finally, on cancel or failure
+    assert {t.ident for t in threading.enumerate()} <= before | {None}
+    with pytest.raises(OSError) as caught:
+        await writer.write(b"late")
+    assert caught.value.errno == errno.ECANCELED
