@@ -68,46 +68,64 @@ class ChunkWriter:
 
     A disk that stalls (writeback of a full page cache, a network share, a sleeping USB
     drive) holds up this transfer, never the event loop the window paints from: the
-    loop only queues each chunk. At most ``depth`` chunks wait (the socket is read no
-    faster than the disk takes them); a write's failure is raised by the next ``write``
-    or by ``drain``, as the ``OSError`` it was.
+    loop only collects chunks and hands them over a batch (``batch_bytes``) at a time,
+    so waking the thread costs little per byte. At most ``depth`` batches wait (the
+    socket is read no faster than the disk takes them); a write's failure is raised by
+    the next ``write`` or by ``drain``, as the ``OSError`` it was.
     """
 
-    def __init__(self, out: BinaryIO, depth: int = 8) -> None:
+    def __init__(self, out: BinaryIO, depth: int = 4, batch_bytes: int = MiB) -> None:
         self._out = out
-        self._chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=depth)
+        self._batches: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=depth)
+        self._batch: list[bytes] = []
+        self._batched = 0
+        self._batch_bytes = batch_bytes
         self._failed: OSError | None = None
         self._thread = threading.Thread(target=self._run, name="clip-writer", daemon=True)
         self._thread.start()
 
     async def write(self, chunk: bytes) -> None:
         self._raise_failure()
-        try:
-            self._chunks.put_nowait(chunk)
-        except queue.Full:  # the disk is behind: wait for room off the loop
-            await asyncio.to_thread(self._chunks.put, chunk)
+        self._batch.append(chunk)
+        self._batched += len(chunk)
+        if self._batched >= self._batch_bytes:
+            await self._hand_over()
 
     async def drain(self) -> None:
         """Wait until every chunk is written; raise a write's failure."""
+        await self._hand_over()
         await asyncio.to_thread(self._finish)
         self._raise_failure()
 
     def close(self) -> None:
-        """End the thread (after the chunks already queued), e.g. on cancel or failure.
-        Blocks for at most ``depth`` queued writes; after ``drain``, not at all."""
-        self._failed = self._failed or OSError(errno.ECANCELED, "download ended")
+        """Write what was received, then end the thread: on a stall, a cancel or a
+        failure the ``.part`` keeps every byte that came, for the resume. Blocks for at
+        most ``depth`` + 1 batches' writes; after ``drain``, not at all."""
+        batch, self._batch, self._batched = self._batch, [], 0
+        if batch and self._thread.is_alive():
+            self._batches.put(batch)
         self._finish()
+        self._failed = self._failed or OSError(errno.ECANCELED, "the download has ended")
+
+    async def _hand_over(self) -> None:
+        batch, self._batch, self._batched = self._batch, [], 0
+        if not batch:
+            return
+        try:
+            self._batches.put_nowait(batch)
+        except queue.Full:  # the disk is behind: wait for room off the loop
+            await asyncio.to_thread(self._batches.put, batch)
 
     def _finish(self) -> None:
         if self._thread.is_alive():
-            self._chunks.put(None)
+            self._batches.put(None)
             self._thread.join()
 
     def _run(self) -> None:
-        while (chunk := self._chunks.get()) is not None:
+        while (batch := self._batches.get()) is not None:
             if self._failed is None:  # after a failure: only empty the queue
                 try:
-                    self._out.write(chunk)
+                    self._out.writelines(batch)
                 except OSError as exc:
                     self._failed = exc
 

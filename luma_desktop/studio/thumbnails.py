@@ -18,7 +18,7 @@ from collections import deque
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QImage, QImageWriter, QPainter
 
 from luma_desktop.core.clipinfo import ClipFacts, Picture, first_frame, frames_label
@@ -43,6 +43,20 @@ def picture_image(picture: Picture) -> QImage:
     stride = 3 * picture.width
     image = QImage(picture.rgb, picture.width, picture.height, stride, QImage.Format.Format_RGB888)
     return image.copy()  # own the pixels: the bytes object may go away
+
+
+def encode(image: QImage, facts: ClipFacts) -> bytes | None:
+    """The thumbnail as a JPEG carrying the clip's facts (None if Qt cannot encode it).
+    Any thread: QImage and QImageWriter need no GUI thread."""
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    writer = QImageWriter(buffer, QByteArray(b"jpg"))
+    writer.setQuality(85)
+    writer.setText(FACTS_KEY, facts.to_text())
+    ok = writer.write(image)
+    buffer.close()
+    return bytes(data.data()) if ok else None
 
 
 def placeholder(title: str, detail: str) -> QImage:
@@ -96,7 +110,7 @@ def clip_note(facts: ClipFacts | None) -> str:
 
 class ThumbnailMaker(QObject):
     made = Signal(str, str)  # key (the job's local id), thumbnail path
-    _answered = Signal(int, object, object)  # ticket, ClipFacts, Picture | None (any thread)
+    _answered = Signal(int, object, object)  # ticket, ClipFacts, JPEG bytes | None (any thread)
 
     def __init__(
         self,
@@ -154,20 +168,20 @@ class ThumbnailMaker(QObject):
                 facts = replace(facts, beside=frames_label(beside))
         except Exception as exc:  # noqa: BLE001 - a thumbnail must never take the app down
             facts, picture = ClipFacts(playable=False, problem=f"unreadable ({exc})"), None
+        # Encoded here, not on the GUI thread: a JPEG is a few ms the window need not wait.
+        jpeg = encode(picture_image(picture), facts) if picture is not None else None
         # RuntimeError: the maker is gone (the app closed while this clip was read).
         with contextlib.suppress(RuntimeError):
-            self._answered.emit(ticket, facts, picture)
+            self._answered.emit(ticket, facts, jpeg)
 
-    def _on_answer(self, ticket: int, facts: ClipFacts, picture: Picture | None) -> None:
+    def _on_answer(self, ticket: int, facts: ClipFacts, jpeg: bytes | None) -> None:
         if ticket != self._ticket or self._current is None:
             return
         self._timer.stop()
-        if picture is not None:
-            image = picture_image(picture)
-        else:
+        if jpeg is None:
             log.warning("no thumbnail for %s: %s", self._current[1].name, facts.problem)
-            image = placeholder(headline(facts), facts.problem)
-        self._save(image, facts)
+            jpeg = encode(placeholder(headline(facts), facts.problem), facts)
+        self._save(jpeg)
 
     def _give_up(self) -> None:
         if self._current is None:
@@ -176,18 +190,19 @@ class ThumbnailMaker(QObject):
         seconds = f"{self.deadline:g}"
         problem = f"reading this clip took longer than {seconds} s; it may be damaged or slow"
         self._ticket += 1  # its answer, should it come, is for a clip given up
-        self._save(placeholder("No preview", problem), ClipFacts(problem=problem))
+        self._save(encode(placeholder("No preview", problem), ClipFacts(problem=problem)))
 
-    def _save(self, image: QImage, facts: ClipFacts) -> None:
+    def _save(self, jpeg: bytes | None) -> None:
         assert self._current is not None
         key, video = self._current
-        self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{video.stem}.jpg"
-        writer = QImageWriter(str(path), QByteArray(b"jpg"))
-        writer.setQuality(85)
-        writer.setText(FACTS_KEY, facts.to_text())
-        if writer.write(image):
-            self.made.emit(key, str(path))
+        try:
+            if jpeg is None:
+                raise OSError("the picture could not be encoded")
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(jpeg)
+        except OSError as exc:
+            log.warning("could not save the thumbnail %s: %s", path, exc)
         else:
-            log.warning("could not save the thumbnail %s", path)
+            self.made.emit(key, str(path))
         self._next()

@@ -49,6 +49,10 @@ class StallingFile:
             self.in_write = False
         return int(self.real.write(data))
 
+    def writelines(self, chunks: list[bytes]) -> None:
+        for chunk in chunks:
+            self.write(chunk)
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.real, name)
 
@@ -106,7 +110,7 @@ async def test_the_writer_ends_its_thread_when_the_download_is_cancelled(
 ) -> None:
     before = {t.ident for t in threading.enumerate()}
     with (tmp_path / "x.part").open("wb") as out:
-        writer = ChunkWriter(out, depth=2)
+        writer = ChunkWriter(out, depth=2, batch_bytes=4)
         await writer.write(b"a" * 10)
         writer.close()  # as stream_to_file's finally, on cancel or failure
     assert {t.ident for t in threading.enumerate()} <= before | {None}
