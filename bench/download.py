@@ -6,8 +6,10 @@ the server is never the bottleneck (the simulator was). The same link is fetched
 temporary folder, by ``curl -o`` and by ours: the app's real path,
 ``GatewayClient.download`` over ``make_http_client()``, through ``_send`` (URL check,
 hand-followed redirects, the key only for the gateway's origin), with a progress
-callback paced like the engine's. The gateway is given another origin than the video
-link, as with a CDN, and the server checks that no request carried the key.
+callback paced like the engine's, on the app's event loop (``StudioLoop``, asyncio on
+Qt's; ``--loop asyncio`` for plain asyncio's, to compare). The gateway is given
+another origin than the video link, as with a CDN, and the server checks that no
+request carried the key.
 
 ``--runs`` rounds alternate who goes first. Figures, medians over the rounds:
 
@@ -17,7 +19,7 @@ link, as with a CDN, and the server checks that no request carried the key.
   ``getrusage(RUSAGE_SELF)`` (all threads) around ``download``; ``cpu_ratio`` = ours / curl.
 - ``rss_growth_mb``: growth of this process's peak RSS across all our downloads.
 
-    .venv/bin/python bench/download.py [--size-mb 500] [--runs 3] [--profile]
+    .venv/bin/python bench/download.py [--size-mb 500] [--runs 3] [--loop qt|asyncio] [--profile]
 
 Prints one line: ``download: key=value ...``. ``--profile`` prints a cProfile of one
 of our downloads to stderr instead.
@@ -140,8 +142,21 @@ async def ours(url: str, dest: Path) -> tuple[float, float]:
     return seconds, cpu
 
 
+def run_ours(url: str, dest: Path, loop: str) -> tuple[float, float]:
+    """``ours`` on the app's loop (asyncio on Qt's, as the window downloads) or asyncio's."""
+    if loop == "asyncio":
+        return asyncio.run(ours(url, dest))
+    from PySide6.QtCore import QCoreApplication
+
+    from luma_desktop.studio.event_loop import StudioLoop
+
+    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    with asyncio.Runner(loop_factory=lambda: StudioLoop(app)) as runner:
+        return runner.run(ours(url, dest))
+
+
 def one_round(
-    curl_bin: str, url: str, folder: Path, pid: int, curl_first: bool
+    curl_bin: str, url: str, folder: Path, pid: int, curl_first: bool, loop: str
 ) -> dict[str, float]:
     out: dict[str, float] = {}
     for who in ("curl", "ours") if curl_first else ("ours", "curl"):
@@ -150,7 +165,7 @@ def one_round(
         if who == "curl":
             seconds, cpu = curl(curl_bin, url, dest)
         else:
-            seconds, cpu = asyncio.run(ours(url, dest))
+            seconds, cpu = run_ours(url, dest, loop)
         out[f"{who}_server_cpu"] = proc_cpu(pid) - server_before
         out[f"{who}_size"] = size = dest.stat().st_size
         dest.unlink()  # the next transfer starts with the same free page cache
@@ -159,10 +174,10 @@ def one_round(
     return out
 
 
-def profile_once(url: str, folder: Path) -> None:
+def profile_once(url: str, folder: Path, loop: str) -> None:
     profiler = cProfile.Profile()
     profiler.enable()
-    asyncio.run(ours(url, folder / "profiled.mp4"))
+    run_ours(url, folder / "profiled.mp4", loop)
     profiler.disable()
     stats = pstats.Stats(profiler, stream=sys.stderr)
     stats.sort_stats("tottime").print_stats(25)
@@ -173,6 +188,9 @@ def main() -> None:
     parser.add_argument("--size-mb", type=int, default=500)
     parser.add_argument("--runs", type=int, default=3, help="rounds of curl + ours (medians)")
     parser.add_argument("--profile", action="store_true", help="cProfile one of ours (stderr)")
+    parser.add_argument(
+        "--loop", choices=("qt", "asyncio"), default="qt", help="the app's loop or asyncio's"
+    )
     args = parser.parse_args()
     curl_bin = shutil.which("curl")
     if curl_bin is None:
@@ -185,11 +203,11 @@ def main() -> None:
         url = f"{base}/videos/clip.mp4"
         try:
             if args.profile:
-                profile_once(url, folder)
+                profile_once(url, folder, args.loop)
                 return
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             rounds = [
-                one_round(curl_bin, url, folder, proc.pid, curl_first=n % 2 == 0)
+                one_round(curl_bin, url, folder, proc.pid, n % 2 == 0, args.loop)
                 for n in range(args.runs)
             ]
             rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
@@ -208,7 +226,8 @@ def main() -> None:
 
     each = " ".join(f"{r['ours'] / r['curl']:.2f}" for r in rounds)
     print(
-        f"download: size_mb={args.size_mb} runs={args.runs} ours_mb_s={med('ours'):.0f} "
+        f"download: loop={args.loop} size_mb={args.size_mb} runs={args.runs} "
+        f"ours_mb_s={med('ours'):.0f} "
         f"curl_mb_s={med('curl'):.0f} ratio={med('ours') / med('curl'):.2f} "
         f"ratio_each=[{each.replace(' ', ',')}] "
         f"ours_cpu_s={med('ours_cpu'):.2f} curl_cpu_s={med('curl_cpu'):.2f} "

@@ -68,18 +68,24 @@ class ChunkWriter:
 
     A disk that stalls (writeback of a full page cache, a network share, a sleeping USB
     drive) holds up this transfer, never the event loop the window paints from: the
-    loop only collects chunks and hands them over a batch (``batch_bytes``) at a time,
-    so waking the thread costs little per byte. At most ``depth`` batches wait (the
-    socket is read no faster than the disk takes them); a write's failure is raised by
-    the next ``write`` or by ``drain``, as the ``OSError`` it was.
+    loop only collects chunks and hands them over a batch at a time (``batch_bytes``,
+    or whatever came within ``flush_seconds``, so bytes reach the disk promptly even
+    when the server pauses), which makes waking the thread cheap per byte. At most
+    ``depth`` batches wait (the socket is read no faster than the disk takes them); a
+    write's failure is raised by the next ``write`` or by ``drain``, as the ``OSError``
+    it was.
     """
 
-    def __init__(self, out: BinaryIO, depth: int = 4, batch_bytes: int = MiB) -> None:
+    def __init__(
+        self, out: BinaryIO, depth: int = 4, batch_bytes: int = MiB, flush_seconds: float = 0.1
+    ) -> None:
         self._out = out
         self._batches: queue.Queue[list[bytes] | None] = queue.Queue(maxsize=depth)
         self._batch: list[bytes] = []
         self._batched = 0
         self._batch_bytes = batch_bytes
+        self._flush_seconds = flush_seconds
+        self._flush: asyncio.TimerHandle | None = None
         self._failed: OSError | None = None
         self._thread = threading.Thread(target=self._run, name="clip-writer", daemon=True)
         self._thread.start()
@@ -90,6 +96,9 @@ class ChunkWriter:
         self._batched += len(chunk)
         if self._batched >= self._batch_bytes:
             await self._hand_over()
+        elif self._flush is None:
+            loop = asyncio.get_running_loop()
+            self._flush = loop.call_later(self._flush_seconds, self._flush_due)
 
     async def drain(self) -> None:
         """Wait until every chunk is written; raise a write's failure."""
@@ -101,20 +110,41 @@ class ChunkWriter:
         """Write what was received, then end the thread: on a stall, a cancel or a
         failure the ``.part`` keeps every byte that came, for the resume. Blocks for at
         most ``depth`` + 1 batches' writes; after ``drain``, not at all."""
-        batch, self._batch, self._batched = self._batch, [], 0
+        batch = self._take_batch()
         if batch and self._thread.is_alive():
             self._batches.put(batch)
         self._finish()
         self._failed = self._failed or OSError(errno.ECANCELED, "the download has ended")
 
-    async def _hand_over(self) -> None:
+    def _take_batch(self) -> list[bytes]:
+        if self._flush is not None:
+            self._flush.cancel()
+            self._flush = None
         batch, self._batch, self._batched = self._batch, [], 0
+        return batch
+
+    async def _hand_over(self) -> None:
+        batch = self._take_batch()
         if not batch:
             return
         try:
             self._batches.put_nowait(batch)
         except queue.Full:  # the disk is behind: wait for room off the loop
             await asyncio.to_thread(self._batches.put, batch)
+
+    def _flush_due(self) -> None:
+        """What came within ``flush_seconds`` goes to the disk (a paused server, a kill)."""
+        self._flush = None
+        if not self._batch:
+            return
+        try:
+            self._batches.put_nowait(self._batch)
+        except queue.Full:  # the writer is busy: try again after its next batch
+            self._flush = asyncio.get_running_loop().call_later(
+                self._flush_seconds, self._flush_due
+            )
+            return
+        self._batch, self._batched = [], 0
 
     def _finish(self) -> None:
         if self._thread.is_alive():
@@ -126,6 +156,7 @@ class ChunkWriter:
             if self._failed is None:  # after a failure: only empty the queue
                 try:
                     self._out.writelines(batch)
+                    self._out.flush()  # on disk, not in the file's buffer
                 except OSError as exc:
                     self._failed = exc
 
