@@ -43,9 +43,13 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from luma_desktop.api.client import GatewayClient
 from luma_desktop.api.http import make_http_client
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QCoreApplication
 
 HERE = Path(__file__).resolve().parent
 MB = 1_000_000
@@ -146,13 +150,18 @@ def run_ours(url: str, dest: Path, loop: str) -> tuple[float, float]:
     """``ours`` on the app's loop (asyncio on Qt's, as the window downloads) or asyncio's."""
     if loop == "asyncio":
         return asyncio.run(ours(url, dest))
-    from PySide6.QtCore import QCoreApplication
-
     from luma_desktop.studio.event_loop import StudioLoop
 
-    app = QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
+    app = qt_app()
     with asyncio.Runner(loop_factory=lambda: StudioLoop(app)) as runner:
         return runner.run(ours(url, dest))
+
+
+def qt_app() -> QCoreApplication:
+    """The app's Qt (loaded before RSS is first read: its libraries are no growth)."""
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.instance() or QCoreApplication(sys.argv[:1])
 
 
 def one_round(
@@ -205,6 +214,9 @@ def main() -> None:
             if args.profile:
                 profile_once(url, folder, args.loop)
                 return
+            if args.loop == "qt":
+                qt_app()
+                import luma_desktop.studio.event_loop  # noqa: F401 - loaded before RSS too
             rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             rounds = [
                 one_round(curl_bin, url, folder, proc.pid, n % 2 == 0, args.loop)

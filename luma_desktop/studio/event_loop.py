@@ -58,8 +58,9 @@ class StudioLoop(qasync.QEventLoop):  # type: ignore[misc]
         self._wake = QTimer()
         self._wake.setSingleShot(True)
         self._wake.setTimerType(Qt.TimerType.PreciseTimer)
-        self._wake.timeout.connect(self._run_due)
+        self._wake.timeout.connect(self._on_wake)
         self._armed_for: float | None = None  # the loop time the wake is set for
+        self._in_io = False  # in a socket's callback: the turn runs right after it
         self._readers: dict[int, _Watch] = {}
         self._writers: dict[int, _Watch] = {}
         super().__init__(app, already_running=already_running)
@@ -133,7 +134,7 @@ class StudioLoop(qasync.QEventLoop):  # type: ignore[misc]
         number = _fileno(fd)
         watch = watches.get(number)
         if watch is None:
-            watch = watches[number] = _Watch(QSocketNotifier(number, kind))
+            watch = watches[number] = _Watch(QSocketNotifier(number, kind), self._on_io)
         watch.start(asyncio.Handle(callback, args, self, None))
 
     def _unwatch(self, watches: dict[int, _Watch], fd: Any) -> bool:
@@ -146,19 +147,36 @@ class StudioLoop(qasync.QEventLoop):  # type: ignore[misc]
 
     def _arm(self, when: float) -> None:
         """Make sure the wake fires by ``when`` (loop time)."""
-        if self.is_closed():
-            return
+        if self._in_io or self.is_closed():
+            return  # a socket's callback: the turn right after it sets the wake
         if self._armed_for is not None and self._armed_for <= when:
             return  # already set to fire as early or earlier
         self._armed_for = when
         delay_ms = max(0, math.ceil((when - self.time()) * 1000))  # never early
         self._wake.start(delay_ms)
 
+    def _on_wake(self) -> None:
+        self._armed_for = None
+        self._run_due()
+
+    def _on_io(self, handle: asyncio.Handle) -> None:
+        """A socket is ready: its callback, then at once what it made ready (the task
+        waiting for those bytes), as asyncio's turn runs I/O then the ready queue: one
+        wake of Qt's loop a chunk, not two."""
+        if self._in_io:  # not expected (Qt does not nest notifiers), but harmless
+            handle._run()
+            return
+        self._in_io = True
+        try:
+            handle._run()
+        finally:
+            self._in_io = False
+        self._run_due()
+
     def _run_due(self) -> None:
         """One turn, as asyncio's ``_run_once`` after its select: the due timers become
         ready, then the ready callbacks run (within the batch time), then the wake is
         set for what is left."""
-        self._armed_for = None
         self._drop_cancelled()
         end = self.time() + self._clock_resolution
         while self._scheduled and self._scheduled[0].when() < end:
@@ -208,10 +226,11 @@ class _Watch:
     stream costs an enable and a disable. A descriptor's number outlives its socket: a
     new socket that gets the number reuses the notifier, which watches the number."""
 
-    __slots__ = ("handle", "notifier")
+    __slots__ = ("handle", "notifier", "run")
 
-    def __init__(self, notifier: QSocketNotifier) -> None:
+    def __init__(self, notifier: QSocketNotifier, run: Callable[[asyncio.Handle], None]) -> None:
         self.notifier = notifier
+        self.run = run
         self.handle: asyncio.Handle | None = None
         notifier.setEnabled(False)
         notifier.activated.connect(self._ready)
@@ -239,7 +258,7 @@ class _Watch:
         if handle is None or handle.cancelled():
             self.notifier.setEnabled(False)
             return
-        handle._run()
+        self.run(handle)
 
 
 def _fileno(fd: Any) -> int:
