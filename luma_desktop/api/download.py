@@ -20,6 +20,9 @@ from luma_desktop.core.limits import DEFAULT_LIMITS, Limits, MiB
 
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 MP4_BRANDS = (b"ftyp", b"moov", b"mdat", b"free", b"wide", b"skip")
+# Reads smaller than this are followed by a short wait, so the next read takes more.
+COALESCE_BELOW = 128 * 1024
+COALESCE_SECONDS = 0.005
 
 
 async def stream_to_file(
@@ -208,6 +211,12 @@ async def _copy(
             window_end, moved = now + limits.stall_seconds, 0
         if progress:
             progress(done, total)
+        if len(chunk) < COALESCE_BELOW:
+            # A link slower than this process hands over each few segments as they come
+            # (~30 KB at 20 MB/s: hundreds of wake-ups a second of the window's thread).
+            # Letting the kernel gather them costs no throughput (its buffer holds far
+            # more than a few ms) and takes the next read in one piece.
+            await asyncio.sleep(COALESCE_SECONDS)
 
 
 def _stalled(done: int, limits: Limits) -> ApiError:
