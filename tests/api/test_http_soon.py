@@ -11,23 +11,11 @@ import pytest
 
 from luma_desktop.api import http as api_http
 from luma_desktop.api.http_soon import HttpSoon
-
-
-def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The name of the thread each client was made on."""
-    made_on: list[str] = []
-    make = api_http.make_http_client
-
-    def counting(**kwargs: object) -> httpx.AsyncClient:
-        made_on.append(threading.current_thread().name)
-        return make(**kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(api_http, "make_http_client", counting)
-    return made_on
+from tests.http_spy import clients_made_on
 
 
 async def test_started_soon_it_is_made_once_on_the_worker(monkeypatch: pytest.MonkeyPatch) -> None:
-    made_on = _counting(monkeypatch)
+    made_on = clients_made_on(monkeypatch)
     soon = HttpSoon()
     soon.start_soon()
     client = soon.get()  # waits for the worker if it is still at it
@@ -45,7 +33,7 @@ async def test_started_soon_it_is_made_once_on_the_worker(monkeypatch: pytest.Mo
 async def test_asked_before_it_was_started_it_is_made_there_and_then(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    made_on = _counting(monkeypatch)
+    made_on = clients_made_on(monkeypatch)
     soon = HttpSoon(proxy="http://proxy.studio.lan:3128")
     assert not soon.made
     client = soon.get()
@@ -56,7 +44,7 @@ async def test_asked_before_it_was_started_it_is_made_there_and_then(
 
 
 async def test_never_made_nothing_to_close(monkeypatch: pytest.MonkeyPatch) -> None:
-    made_on = _counting(monkeypatch)
+    made_on = clients_made_on(monkeypatch)
     soon = HttpSoon()
     await soon.aclose()
     assert made_on == []

@@ -4,19 +4,17 @@ exists waits for it: it does not fail."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-import httpx
 import pytest
 from PySide6.QtWidgets import QApplication
 
-from luma_desktop.api import http as api_http
 from luma_desktop.bootstrap import Options, open_studio
 from luma_desktop.core.jobs import JobStatus
 from luma_desktop.core.request import GenerationRequest
 from luma_desktop.sim import SimConfig
 from luma_desktop.ui.main_window import MainWindow
+from tests.http_spy import clients_made_on
 from tests.ui.conftest import wait_signal
 
 FAST = SimConfig(api_key=None, queued_seconds=0.05, dreaming_seconds=0.2, hold_seconds=2.0)
@@ -25,14 +23,7 @@ FAST = SimConfig(api_key=None, queued_seconds=0.05, dreaming_seconds=0.2, hold_s
 async def test_a_generation_sent_before_the_client_exists_waits_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    made_on: list[str] = []
-    make = api_http.make_http_client
-
-    def counting(**kwargs: object) -> httpx.AsyncClient:
-        made_on.append(threading.current_thread().name)
-        return make(**kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(api_http, "make_http_client", counting)
+    made_on = clients_made_on(monkeypatch)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)
