@@ -197,12 +197,12 @@ class ThumbnailMaker(QObject):
         key, video = self._current
         path = self.folder / f"{video.stem}.jpg"
         try:
-            if jpeg is None:
-                raise OSError("the picture could not be encoded")
-            self.folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(jpeg)
+            if jpeg is not None:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(jpeg)
+                self.made.emit(key, str(path))
+            else:
+                log.warning("could not encode the thumbnail %s", path)
         except OSError as exc:
             log.warning("could not save the thumbnail %s: %s", path, exc)
-        else:
-            self.made.emit(key, str(path))
         self._next()

@@ -40,7 +40,9 @@ def test_callbacks_run_in_asyncio_order(loop: StudioLoop) -> None:
         loop.call_soon(ran.append, "soon 2")
         cancelled.cancel()
         loop.call_at(loop.time() + 0.02, ran.append, "at 20 ms")
-        await asyncio.sleep(0.05)
+        last: asyncio.Future[None] = loop.create_future()
+        loop.call_later(0.04, last.set_result, None)
+        await last
 
     loop.run_until_complete(main())
     assert ran == ["soon 1", "soon 2", "later 10 ms", "at 20 ms", "later 30 ms"]
@@ -49,7 +51,7 @@ def test_callbacks_run_in_asyncio_order(loop: StudioLoop) -> None:
 def test_a_deadline_fires_no_earlier_than_asked(loop: StudioLoop) -> None:
     async def main() -> float:
         started = loop.time()
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.05)  # sleep-ok: the sleep's own deadline is what is tested
         return float(loop.time() - started)
 
     assert loop.run_until_complete(main()) >= 0.05 - loop._clock_resolution
@@ -120,9 +122,10 @@ def test_a_failing_callback_reaches_the_handler_and_the_loop_goes_on(
         raise RuntimeError("a broken callback")
 
     async def main() -> str:
+        after: asyncio.Future[str] = loop.create_future()
         loop.call_soon(boom)
-        await asyncio.sleep(0.01)
-        return "still running"
+        loop.call_soon(after.set_result, "still running")  # runs after the failure
+        return await after
 
     assert loop.run_until_complete(main()) == "still running"
     assert seen == ["a broken callback"]
