@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import errno
 import queue
 import re
 import shutil
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 import httpx
 
@@ -183,40 +184,43 @@ async def _copy(
     loop = asyncio.get_running_loop()
     window_end = loop.time() + limits.stall_seconds
     moved = 0  # in the current stall window
-    chunks = response.aiter_raw().__aiter__()  # no chunk_size: it would buffer
-    while True:
-        # Short of the window's quota, the next bytes must come before the window ends;
-        # past it, before the next one ends.
-        due = window_end if moved < limits.stall_bytes else window_end + limits.stall_seconds
-        try:
-            async with asyncio.timeout_at(due):
-                chunk = await anext(chunks)
-        except StopAsyncIteration:
-            return done
-        except TimeoutError:
-            raise _stalled(done, limits) from None
-        except httpx.HTTPError as exc:
-            raise ApiError(
-                ErrorKind.NETWORK, f"The download broke off at {done:,} bytes; it will resume."
-            ) from exc
-        if done + len(chunk) > limits.max_clip_bytes:
-            raise _TooLarge
-        await out.write(chunk)
-        done += len(chunk)
-        moved += len(chunk)
-        now = loop.time()
-        if now >= window_end:
-            if moved < limits.stall_bytes:
-                raise _stalled(done, limits)
-            window_end, moved = now + limits.stall_seconds, 0
-        if progress:
-            progress(done, total)
-        if len(chunk) < COALESCE_BELOW:
-            # A link slower than this process hands over each few segments as they come
-            # (~30 KB at 20 MB/s: hundreds of wake-ups a second of the window's thread).
-            # Letting the kernel gather them costs no throughput (its buffer holds far
-            # more than a few ms) and takes the next read in one piece.
-            await asyncio.sleep(COALESCE_SECONDS)
+    # no chunk_size: it would buffer. Closed however the copy ends (a stall, a cancel
+    # mid-wait), so httpcore cleans the stream up here, not in a finaliser later.
+    chunks = cast(AsyncGenerator[bytes, None], response.aiter_raw())
+    async with contextlib.aclosing(chunks):
+        while True:
+            # Short of the window's quota, the next bytes must come before the window ends;
+            # past it, before the next one ends.
+            due = window_end if moved < limits.stall_bytes else window_end + limits.stall_seconds
+            try:
+                async with asyncio.timeout_at(due):
+                    chunk = await anext(chunks)
+            except StopAsyncIteration:
+                return done
+            except TimeoutError:
+                raise _stalled(done, limits) from None
+            except httpx.HTTPError as exc:
+                raise ApiError(
+                    ErrorKind.NETWORK, f"The download broke off at {done:,} bytes; it will resume."
+                ) from exc
+            if done + len(chunk) > limits.max_clip_bytes:
+                raise _TooLarge
+            await out.write(chunk)
+            done += len(chunk)
+            moved += len(chunk)
+            now = loop.time()
+            if now >= window_end:
+                if moved < limits.stall_bytes:
+                    raise _stalled(done, limits)
+                window_end, moved = now + limits.stall_seconds, 0
+            if progress:
+                progress(done, total)
+            if len(chunk) < COALESCE_BELOW:
+                # A link slower than this process hands over each few segments as they come
+                # (~30 KB at 20 MB/s: hundreds of wake-ups a second of the window's thread).
+                # Letting the kernel gather them costs no throughput (its buffer holds far
+                # more than a few ms) and takes the next read in one piece.
+                await asyncio.sleep(COALESCE_SECONDS)
 
 
 def _stalled(done: int, limits: Limits) -> ApiError:
